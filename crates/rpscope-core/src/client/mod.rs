@@ -1,0 +1,196 @@
+//! Client-side scoping: what a browser decides before it lets a page use an RP ID.
+//!
+//! [`check`] runs the whole chain for one request; the modules below hold one
+//! step each:
+//!
+//! | step | module | source |
+//! |---|---|---|
+//! | caller origin, secure context, IP hosts | [`caller`] | WebAuthn L3 §5.1.3, URL |
+//! | RP ID syntax | [`rp_id`] | WebAuthn L3 §4 "RP ID", URL "valid domain string" |
+//! | registrable-suffix test | [`registrable`] | HTML "is a registrable domain suffix of or is equal to" |
+//! | related origins | [`related_origins`] | WebAuthn L3 §5.11.1 |
+
+pub mod caller;
+pub mod mime;
+pub mod registrable;
+pub mod related_origins;
+pub mod rp_id;
+mod verdict;
+
+pub use caller::{CallerError, CallerOrigin};
+pub use registrable::{claim, ScopeFailure};
+pub use related_origins::{validate_related_origins, RelatedOriginsFailure, WellKnownResponse};
+pub use rp_id::{RpId, RpIdError};
+pub use verdict::{ClientVerdict, Explanation};
+
+use crate::profile::{IpRpId, Profile, RpIdSpelling};
+use crate::psl::PublicSuffixList;
+use crate::reason::Reason;
+use verdict::Context;
+
+/// One client-side question: may `origin` use `rp_id`?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClientRequest<'a> {
+    /// The caller's origin (or any URL of the calling page).
+    pub origin: &'a str,
+    /// The requested RP ID; `None` means the caller's effective domain.
+    pub rp_id: Option<&'a str>,
+    /// The response for `https://{rp_id}/.well-known/webauthn`; `None` means the
+    /// fetch failed (or was never made), so only the local check can accept.
+    pub well_known: Option<WellKnownResponse<'a>>,
+}
+
+/// Decides a client-side request under a profile.
+///
+/// ```
+/// use rpscope_core::{client::{check, ClientRequest}, Profile, PublicSuffixList, Reason, Verdict};
+/// let psl = PublicSuffixList::vendored();
+/// let request = ClientRequest { origin: "https://login.example.com:1337", rp_id: Some("example.com"), well_known: None };
+/// let verdict = check(&request, &Profile::SPEC, &psl);
+/// assert_eq!(verdict.verdict(), Verdict::Accept);
+/// assert_eq!(verdict.reason(), Reason::RpIdRegistrableSuffix);
+/// assert_eq!(
+///     verdict.explanation().to_string(),
+///     "The RP ID `example.com` is a registrable domain suffix of the caller's effective domain `login.example.com`."
+/// );
+/// ```
+pub fn check(
+    request: &ClientRequest<'_>,
+    profile: &Profile,
+    psl: &PublicSuffixList,
+) -> ClientVerdict {
+    let caller = match CallerOrigin::parse(request.origin, profile) {
+        Ok(caller) => caller,
+        Err(e) => {
+            return ClientVerdict {
+                reason: e.reason,
+                rp_id: request.rp_id.map(str::to_owned),
+                caller_host: None,
+                context: Context::Detail(e.detail),
+            }
+        }
+    };
+    let verdict = |reason, rp_id: String, context| ClientVerdict {
+        reason,
+        rp_id: Some(rp_id),
+        caller_host: Some(caller.host().to_owned()),
+        context,
+    };
+
+    let rp_id = match request.rp_id.map(RpId::parse) {
+        None => RpId::from_caller_host(caller.host()),
+        Some(Ok(id)) => id,
+        Some(Err(RpIdError::Invalid(detail))) => {
+            let given = request.rp_id.unwrap_or_default().to_owned();
+            return verdict(Reason::InvalidRpId, given, Context::Detail(detail));
+        }
+        Some(Err(RpIdError::IpAddress {
+            canonical,
+            spelled_canonically,
+        })) => {
+            // Only Firefox goes on to fetch for an IP RP ID, and only when the
+            // address is written canonically (its fetcher round-trips the host).
+            let fetches = profile.ip_rp_id == IpRpId::TryRelatedOrigins
+                && (spelled_canonically || profile.rp_id_spelling == RpIdSpelling::Canonicalized);
+            return match request.well_known {
+                Some(response) if fetches => related(
+                    &caller,
+                    canonical,
+                    Reason::IpAddressRpId,
+                    &response,
+                    profile,
+                    psl,
+                ),
+                _ => {
+                    let given = request.rp_id.unwrap_or_default().to_owned();
+                    verdict(Reason::IpAddressRpId, given, Context::None)
+                }
+            };
+        }
+    };
+
+    // The local check, unless the profile refuses this spelling outright.
+    let local =
+        if rp_id.spelled_canonically() || profile.rp_id_spelling == RpIdSpelling::Canonicalized {
+            claim(rp_id.as_str(), caller.host(), psl, profile.trailing_dot).map_err(|failure| {
+                let context = match failure {
+                    ScopeFailure::NotSuffix => Context::None,
+                    ScopeFailure::IsPublicSuffix(s) => Context::PublicSuffix {
+                        suffix: s.to_owned(),
+                        callers: false,
+                    },
+                    ScopeFailure::InsideCallerPublicSuffix(s) => Context::PublicSuffix {
+                        suffix: s.to_owned(),
+                        callers: true,
+                    },
+                };
+                (failure.reason(), context)
+            })
+        } else {
+            // Chromium compares the RP ID as written (`url::DomainIs` is byte-wise), so
+            // the local suffix test fails; Firefox refuses it as not a valid RP ID.
+            let reason = match profile.rp_id_spelling {
+                RpIdSpelling::MustBeCanonical => Reason::InvalidRpId,
+                _ => Reason::RpIdNotSuffix,
+            };
+            let detail = format!(
+                "the {} profile compares RP IDs as written, and this one's canonical form is `{}`",
+                profile.name,
+                rp_id.as_str()
+            );
+            Err((reason, Context::Detail(detail)))
+        };
+
+    match local {
+        Ok(reason) => verdict(reason, rp_id.into_string(), Context::None),
+        Err((local_reason, context)) => {
+            let may_fetch = rp_id.spelled_canonically()
+                || profile.rp_id_spelling != RpIdSpelling::MustBeCanonical;
+            match request.well_known {
+                Some(response) if may_fetch => related(
+                    &caller,
+                    rp_id.into_string(),
+                    local_reason,
+                    &response,
+                    profile,
+                    psl,
+                ),
+                _ => {
+                    let shown = if rp_id.spelled_canonically() {
+                        rp_id.into_string()
+                    } else {
+                        request.rp_id.unwrap_or_default().to_owned()
+                    };
+                    verdict(local_reason, shown, context)
+                }
+            }
+        }
+    }
+}
+
+/// The related-origins step, after the local check failed for `local`.
+fn related(
+    caller: &CallerOrigin,
+    rp_id: String,
+    local: Reason,
+    response: &WellKnownResponse<'_>,
+    profile: &Profile,
+    psl: &PublicSuffixList,
+) -> ClientVerdict {
+    let outcome =
+        validate_related_origins(caller.origin(), response, &profile.related_origins, psl);
+    let reason = match &outcome {
+        Ok(_) => Reason::RelatedOriginsMatch,
+        Err(failure) => failure.reason(),
+    };
+    ClientVerdict {
+        reason,
+        rp_id: Some(rp_id),
+        caller_host: Some(caller.host().to_owned()),
+        context: Context::RelatedOrigins {
+            local,
+            outcome,
+            profile: profile.name,
+        },
+    }
+}

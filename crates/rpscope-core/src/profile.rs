@@ -1,0 +1,223 @@
+//! Client profiles: the spec's rules and each browser's documented divergences, as data.
+//!
+//! A [`Profile`] is a set of switches the one scoping algorithm reads; there is no
+//! per-browser copy of the algorithm. Every switch names its source, and
+//! `docs/profiles.md` lists each divergence with the browser source or measurement
+//! it comes from.
+
+use std::fmt;
+
+/// Which `http:` hosts a profile treats as allowed callers (https is always allowed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpHosts {
+    /// Only the host `localhost` (WebAuthn L3 §5.1.3, the `localhost` exception).
+    LocalhostOnly,
+    /// `localhost` and any `*.localhost` name (Chromium: `net::IsLocalhost`;
+    /// Firefox: any potentially trustworthy origin, W3C Secure Contexts §3.1).
+    LocalhostAndSubdomains,
+}
+
+/// How a trailing dot on the caller's host takes part in the suffix test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrailingDot {
+    /// Significant: `example.com.` and `example.com` are different hosts
+    /// (HTML, "is a registrable domain suffix of or is equal to").
+    Significant,
+    /// A trailing dot on the caller's host is ignored when the RP ID has none
+    /// (Chromium `url::DomainIs`, `url/url_util.cc`).
+    IgnoredOnCaller,
+}
+
+/// What an RP ID must look like before it is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RpIdSpelling {
+    /// Parsed as a host, then compared in canonical form: `EXAMPLE.com` and
+    /// `bücher.example` are accepted as `example.com` and `xn--bcher-kva.example`
+    /// (HTML step 2 parses the suffix string with the URL host parser).
+    Canonicalized,
+    /// The local check compares the RP ID byte for byte, so a non-canonical
+    /// spelling fails it; related origins then run on the canonical form
+    /// (Chromium: `url::DomainIs` is case-sensitive, `RemoteValidation::Create`
+    /// canonicalises with `url::CanonicalizeHostVerbose`).
+    CanonicalForLocalCheck,
+    /// The RP ID must already be canonical (lower-case ASCII) everywhere
+    /// (Firefox `IsValidRpId` round-trips through `NS_DomainToASCII`, and the
+    /// related-origin fetcher requires `new URL("https://" + rpId).hostname === rpId`).
+    MustBeCanonical,
+}
+
+/// What happens to an IP-literal RP ID when a related-origins document is supplied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpRpId {
+    /// Refused before any fetch (an RP ID is a valid domain; Chromium
+    /// `BAD_RELYING_PARTY_ID`).
+    RejectBeforeFetch,
+    /// The local check fails, then the related-origins fetch is attempted
+    /// (measured in Firefox ESR 153).
+    TryRelatedOrigins,
+}
+
+/// Which HTTP statuses count as a successful well-known fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusRule {
+    /// Exactly 200 (WebAuthn L3 §5.11.1, Firefox).
+    Exactly200,
+    /// Any 2xx: the loader's notion of success (Chromium `remote_validation.cc`).
+    Any2xx,
+}
+
+/// How the well-known response's `Content-Type` is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentTypeRule {
+    /// The parsed MIME type's essence must be `application/json`; parameters such
+    /// as `charset` are fine (WHATWG MIME Sniffing "parse a MIME type"; Chromium).
+    EssenceIsJson,
+    /// The header must contain the substring `application/json` (Firefox
+    /// `WebAuthnRelatedOriginFetcher`).
+    ContainsJson,
+}
+
+/// How the label limit counts entries of a related-origins document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelCounting {
+    /// A set of distinct registrable-origin labels (WebAuthn L3 §5.11.1,
+    /// Chromium `base::flat_set labels_seen`).
+    DistinctLabels,
+    /// One slot per entry, duplicates included, filled after the match test
+    /// (Firefox `labelsSeen` is an array with no de-duplication).
+    EveryEntry,
+}
+
+/// What a non-string element of `origins` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonStringEntry {
+    /// The whole document fails before any matching (WebAuthn L3; Firefox
+    /// `body.origins.every(x => typeof x === "string")`).
+    FailsDocument,
+    /// The document fails when the loop reaches the element; an earlier match
+    /// still succeeds (Chromium `ValidateWellKnownJSON`).
+    FailsWhenReached,
+}
+
+/// The Related Origin Requests rules of a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelatedOriginsRules {
+    /// Which statuses count as success.
+    pub status: StatusRule,
+    /// How the content type is checked.
+    pub content_type: ContentTypeRule,
+    /// The largest body the client reads, in bytes (`None`: no cap).
+    pub max_body_bytes: Option<usize>,
+    /// maxLabels: how many registrable-origin labels are considered (at least 5).
+    pub max_labels: usize,
+    /// How labels are counted against `max_labels`.
+    pub label_counting: LabelCounting,
+    /// What a non-string element does.
+    pub non_string_entry: NonStringEntry,
+}
+
+/// A client profile: the spec, or one browser's behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Profile {
+    /// The profile's name as used on the command line and in corpus files.
+    pub name: &'static str,
+    /// One line saying what the profile models.
+    pub description: &'static str,
+    /// Which `http:` hosts may call WebAuthn.
+    pub http_hosts: HttpHosts,
+    /// How a trailing dot on the caller's host is treated.
+    pub trailing_dot: TrailingDot,
+    /// What an RP ID must look like.
+    pub rp_id_spelling: RpIdSpelling,
+    /// Whether an IP RP ID may still pass through related origins.
+    pub ip_rp_id: IpRpId,
+    /// The Related Origin Requests rules.
+    pub related_origins: RelatedOriginsRules,
+}
+
+impl Profile {
+    /// WebAuthn Level 3 with HTML, URL and the Public Suffix List, read literally.
+    pub const SPEC: Profile = Profile {
+        name: "spec",
+        description: "WebAuthn Level 3, HTML and URL as written",
+        http_hosts: HttpHosts::LocalhostOnly,
+        trailing_dot: TrailingDot::Significant,
+        rp_id_spelling: RpIdSpelling::Canonicalized,
+        ip_rp_id: IpRpId::RejectBeforeFetch,
+        related_origins: RelatedOriginsRules {
+            status: StatusRule::Exactly200,
+            content_type: ContentTypeRule::EssenceIsJson,
+            max_body_bytes: None,
+            max_labels: 5,
+            label_counting: LabelCounting::DistinctLabels,
+            non_string_entry: NonStringEntry::FailsDocument,
+        },
+    };
+
+    /// Chromium 156 (`webauthn_security_utils.cc`, `remote_validation.cc`, measured runs).
+    pub const CHROMIUM: Profile = Profile {
+        name: "chromium",
+        description: "Chromium 156 as read from its sources and measured",
+        http_hosts: HttpHosts::LocalhostAndSubdomains,
+        trailing_dot: TrailingDot::IgnoredOnCaller,
+        rp_id_spelling: RpIdSpelling::CanonicalForLocalCheck,
+        ip_rp_id: IpRpId::RejectBeforeFetch,
+        related_origins: RelatedOriginsRules {
+            status: StatusRule::Any2xx,
+            content_type: ContentTypeRule::EssenceIsJson,
+            max_body_bytes: Some(1 << 18),
+            max_labels: 5,
+            label_counting: LabelCounting::DistinctLabels,
+            non_string_entry: NonStringEntry::FailsWhenReached,
+        },
+    };
+
+    /// Firefox ESR 153 (`WebAuthnUtil.cpp`, `WebAuthnRelatedOriginFetcher.sys.mjs`, measured runs).
+    pub const FIREFOX: Profile = Profile {
+        name: "firefox",
+        description: "Firefox ESR 153 as read from its sources and measured",
+        http_hosts: HttpHosts::LocalhostAndSubdomains,
+        trailing_dot: TrailingDot::Significant,
+        rp_id_spelling: RpIdSpelling::MustBeCanonical,
+        ip_rp_id: IpRpId::TryRelatedOrigins,
+        related_origins: RelatedOriginsRules {
+            status: StatusRule::Exactly200,
+            content_type: ContentTypeRule::ContainsJson,
+            max_body_bytes: None,
+            max_labels: 5,
+            label_counting: LabelCounting::EveryEntry,
+            non_string_entry: NonStringEntry::FailsDocument,
+        },
+    };
+
+    /// Every built-in profile, the default first.
+    pub const ALL: &'static [Profile] = &[Profile::SPEC, Profile::CHROMIUM, Profile::FIREFOX];
+
+    /// Looks a built-in profile up by name.
+    ///
+    /// ```
+    /// use rpscope_core::Profile;
+    /// assert_eq!(Profile::by_name("chromium"), Some(Profile::CHROMIUM));
+    /// assert_eq!(Profile::by_name("safari"), None);
+    /// ```
+    pub fn by_name(name: &str) -> Option<Profile> {
+        Profile::ALL.iter().copied().find(|p| p.name == name)
+    }
+
+    /// The names of the built-in profiles, for help texts and errors.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Profile::ALL.iter().map(|p| p.name)
+    }
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile::SPEC
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}

@@ -1,0 +1,217 @@
+//! The Public Suffix List, as the URL Standard uses it.
+//!
+//! Wraps the [`publicsuffix`] crate with the two questions the scoping rules ask:
+//! a host's *public suffix* and its *registrable domain* (URL Standard §3.2,
+//! <https://url.spec.whatwg.org/#host-public-suffix>). Both sections of the list
+//! (ICANN and private) count, wildcard and exception rules apply, and a TLD the
+//! list does not know is itself a public suffix (the implicit `*` rule).
+//!
+//! The list is data, never global state: build one with [`PublicSuffixList::vendored`]
+//! (the copy pinned in `data/psl/`) or [`PublicSuffixList::parse`], and pass it by
+//! reference to whatever needs it.
+
+use publicsuffix::Psl as _;
+use std::fmt;
+
+/// The pinned copy of `public_suffix_list.dat` (see `data/psl/PROVENANCE.md`).
+const VENDORED: &str = include_str!("../../../data/psl/public_suffix_list.dat");
+
+/// A parsed Public Suffix List.
+pub struct PublicSuffixList {
+    list: publicsuffix::List,
+    version: Option<String>,
+    commit: Option<String>,
+    rules: usize,
+}
+
+/// Why a list could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PslError(String);
+
+impl fmt::Display for PslError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PslError {}
+
+impl fmt::Debug for PublicSuffixList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicSuffixList")
+            .field("version", &self.version)
+            .field("commit", &self.commit)
+            .field("rules", &self.rules)
+            .finish()
+    }
+}
+
+impl PublicSuffixList {
+    /// The list vendored with this crate, pinned by its `VERSION`/`COMMIT` header.
+    ///
+    /// ```
+    /// let psl = rpscope_core::PublicSuffixList::vendored();
+    /// assert_eq!(psl.public_suffix("login.example.co.uk"), Some("co.uk"));
+    /// assert!(psl.version().is_some());
+    /// ```
+    pub fn vendored() -> Self {
+        // The vendored file is a compile-time constant checked by a unit test; it
+        // is not input, so a failure here is a build defect, not a runtime case.
+        Self::parse(VENDORED).expect("the vendored public_suffix_list.dat parses")
+    }
+
+    /// Parses a list in the `public_suffix_list.dat` format.
+    ///
+    /// A text without a single rule is refused: an empty list would silently turn
+    /// every TLD into the only public suffix and hide a wrong `--psl` path.
+    pub fn parse(text: &str) -> Result<Self, PslError> {
+        let rules = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .count();
+        if rules == 0 {
+            return Err(PslError(
+                "the list has no rules (is this a public_suffix_list.dat file?)".into(),
+            ));
+        }
+        let list: publicsuffix::List = text
+            .parse()
+            .map_err(|e| PslError(format!("the list does not parse: {e}")))?;
+        let header = |key: &str| {
+            text.lines()
+                .take(64)
+                .find_map(|l| l.trim().strip_prefix("//")?.trim().strip_prefix(key))
+                .map(|v| v.trim().to_owned())
+        };
+        Ok(PublicSuffixList {
+            list,
+            version: header("VERSION:"),
+            commit: header("COMMIT:"),
+            rules,
+        })
+    }
+
+    /// The list's `// VERSION:` header, when it has one.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
+    /// The list's `// COMMIT:` header, when it has one.
+    pub fn commit(&self) -> Option<&str> {
+        self.commit.as_deref()
+    }
+
+    /// How many rules the list holds.
+    pub fn rule_count(&self) -> usize {
+        self.rules
+    }
+
+    /// The public suffix of a canonical (lower-case ASCII) domain, trailing dot kept.
+    ///
+    /// `None` for an empty host or one with an empty label (`a..b`, `.a`), for
+    /// which the PSL algorithm is undefined.
+    ///
+    /// ```
+    /// let psl = rpscope_core::PublicSuffixList::vendored();
+    /// assert_eq!(psl.public_suffix("foo.github.io"), Some("github.io")); // private section
+    /// assert_eq!(psl.public_suffix("pve.lan"), Some("lan"));             // implicit `*`
+    /// assert_eq!(psl.public_suffix("www.example.com."), Some("com."));   // trailing dot kept
+    /// ```
+    pub fn public_suffix<'h>(&self, host: &'h str) -> Option<&'h str> {
+        if !has_only_nonempty_labels(host) {
+            return None;
+        }
+        let suffix = self.list.suffix(host.as_bytes())?;
+        // The crate returns a sub-slice of its input; take the same tail of `host`
+        // so the result borrows from the caller's string.
+        let len = suffix.as_bytes().len();
+        host.get(host.len().checked_sub(len)?..)
+    }
+
+    /// The registrable domain ("eTLD+1") of a canonical domain, or `None` when the
+    /// host is itself a public suffix (URL Standard, "registrable domain").
+    ///
+    /// ```
+    /// let psl = rpscope_core::PublicSuffixList::vendored();
+    /// assert_eq!(psl.registrable_domain("a.b.example.co.uk"), Some("example.co.uk"));
+    /// assert_eq!(psl.registrable_domain("co.uk"), None);
+    /// ```
+    pub fn registrable_domain<'h>(&self, host: &'h str) -> Option<&'h str> {
+        let suffix = self.public_suffix(host)?;
+        if suffix.len() == host.len() {
+            return None;
+        }
+        // host = ... "." label "." suffix; take the label before the suffix.
+        let before = &host[..host.len() - suffix.len() - 1];
+        let start = before.rfind('.').map_or(0, |i| i + 1);
+        Some(&host[start..])
+    }
+}
+
+/// True when the domain has at least one label and no empty label, a single
+/// trailing dot (the DNS root) excepted.
+pub(crate) fn has_only_nonempty_labels(host: &str) -> bool {
+    let body = host.strip_suffix('.').unwrap_or(host);
+    !body.is_empty() && body.split('.').all(|l| !l.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendored_list_is_pinned_and_has_both_sections() {
+        let psl = PublicSuffixList::vendored();
+        assert_eq!(psl.version(), Some("2026-10-22_08-36-41_UTC"));
+        assert_eq!(
+            psl.commit(),
+            Some("8437e5262f13305f94087abe699b4fe2be1d1de8")
+        );
+        assert!(psl.rule_count() > 9000, "{}", psl.rule_count());
+        assert_eq!(psl.public_suffix("example.com"), Some("com"));
+        assert_eq!(psl.public_suffix("foo.github.io"), Some("github.io"));
+    }
+
+    #[test]
+    fn wildcard_and_exception_rules() {
+        let psl = PublicSuffixList::vendored();
+        // `*.ck` and `!www.ck` (PSL test_psl.txt).
+        assert_eq!(psl.public_suffix("foo.bar.ck"), Some("bar.ck"));
+        assert_eq!(psl.registrable_domain("foo.bar.ck"), Some("foo.bar.ck"));
+        assert_eq!(psl.public_suffix("www.ck"), Some("ck"));
+        assert_eq!(psl.registrable_domain("www.ck"), Some("www.ck"));
+        assert_eq!(psl.registrable_domain("bar.ck"), None);
+    }
+
+    #[test]
+    fn empty_labels_have_no_public_suffix() {
+        let psl = PublicSuffixList::vendored();
+        for host in ["", ".", "a..com", ".com", "com.."] {
+            assert_eq!(psl.public_suffix(host), None, "{host:?}");
+            assert_eq!(psl.registrable_domain(host), None, "{host:?}");
+        }
+    }
+
+    #[test]
+    fn trailing_dot_stays_on_the_suffix() {
+        let psl = PublicSuffixList::vendored();
+        assert_eq!(psl.public_suffix("example.com."), Some("com."));
+        assert_eq!(
+            psl.registrable_domain("www.example.com."),
+            Some("example.com.")
+        );
+    }
+
+    #[test]
+    fn a_list_without_rules_is_refused() {
+        let err = PublicSuffixList::parse("// just a comment\n\n").unwrap_err();
+        assert!(err.to_string().contains("no rules"), "{err}");
+        let tiny = PublicSuffixList::parse(
+            "// ===BEGIN ICANN DOMAINS===\ncom\n// ===END ICANN DOMAINS===\n",
+        )
+        .unwrap();
+        assert_eq!(tiny.public_suffix("example.com"), Some("com"));
+        assert_eq!(tiny.version(), None);
+    }
+}

@@ -1,0 +1,184 @@
+//! Stable reason codes: why a verdict is what it is.
+//!
+//! Codes are kebab-case and stable: new codes may be added, none is ever renamed
+//! (corpora and downstream CI match on them). Each code fixes its verdict, so a
+//! reason can never contradict the accept/reject it explains.
+
+use std::fmt;
+
+/// Whether the ceremony may go ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The caller may use the RP ID.
+    Accept,
+    /// The browser (or RP) must refuse the ceremony.
+    Reject,
+}
+
+impl Verdict {
+    /// `"accept"` or `"reject"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Accept => "accept",
+            Verdict::Reject => "reject",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! reasons {
+    ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $verdict:ident, $summary:literal), )+) => {
+        /// Why a client-side verdict was reached. See [`Reason::code`] for the stable string.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Reason {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl Reason {
+            /// Every reason, in declaration order (accepts first).
+            pub const ALL: &'static [Reason] = &[ $( Reason::$variant, )+ ];
+
+            /// The stable kebab-case code, e.g. `"rp-id-not-suffix"`.
+            pub const fn code(self) -> &'static str {
+                match self { $( Reason::$variant => $code, )+ }
+            }
+
+            /// The verdict this reason implies.
+            pub const fn verdict(self) -> Verdict {
+                match self { $( Reason::$variant => Verdict::$verdict, )+ }
+            }
+
+            /// A context-free one-line summary of the rule behind the code.
+            pub const fn summary(self) -> &'static str {
+                match self { $( Reason::$variant => $summary, )+ }
+            }
+
+            /// Looks a reason up by its code.
+            ///
+            /// ```
+            /// use rpscope_core::Reason;
+            /// assert_eq!(Reason::from_code("rp-id-not-suffix"), Some(Reason::RpIdNotSuffix));
+            /// assert_eq!(Reason::from_code("no-such-code"), None);
+            /// ```
+            pub fn from_code(code: &str) -> Option<Reason> {
+                match code { $( $code => Some(Reason::$variant), )+ _ => None }
+            }
+        }
+    };
+}
+
+reasons! {
+    /// The RP ID equals the caller's effective domain.
+    RpIdEqualsHost = ("rp-id-equals-host", Accept,
+        "the RP ID equals the caller's effective domain"),
+    /// The RP ID is a registrable domain suffix of the caller's effective domain.
+    RpIdRegistrableSuffix = ("rp-id-registrable-suffix", Accept,
+        "the RP ID is a registrable domain suffix of the caller's effective domain"),
+    /// The RP ID's `/.well-known/webauthn` document lists the caller's origin.
+    RelatedOriginsMatch = ("related-origins-match", Accept,
+        "the RP ID's related-origins document lists the caller's origin"),
+    /// The caller origin could not be parsed as a URL.
+    InvalidOrigin = ("invalid-origin", Reject,
+        "the caller origin is not a parsable URL"),
+    /// The caller origin is opaque (`data:`, `file:`, sandboxed, `null`).
+    OpaqueOrigin = ("opaque-origin", Reject,
+        "the caller origin is opaque"),
+    /// The caller's scheme is not https (nor http on an allowed localhost name).
+    InsecureScheme = ("insecure-scheme", Reject,
+        "the caller's scheme is not allowed to use WebAuthn"),
+    /// The caller's host is an IPv4 or IPv6 address, which is never a valid domain.
+    IpAddressOrigin = ("ip-address-origin", Reject,
+        "the caller's host is an IP address, not a domain"),
+    /// The RP ID is not a valid domain string.
+    InvalidRpId = ("invalid-rp-id", Reject,
+        "the RP ID is not a valid domain string"),
+    /// The RP ID is an IP address literal.
+    IpAddressRpId = ("ip-address-rp-id", Reject,
+        "the RP ID is an IP address, not a domain"),
+    /// The RP ID is a public suffix, or lies inside the caller's public suffix.
+    RpIdPublicSuffix = ("rp-id-public-suffix", Reject,
+        "the RP ID is a public suffix or lies inside the caller's public suffix"),
+    /// The RP ID is neither the caller's host nor a dot-boundary suffix of it.
+    RpIdNotSuffix = ("rp-id-not-suffix", Reject,
+        "the RP ID is neither the caller's host nor a suffix of it at a dot boundary"),
+    /// The well-known response's status is not one the profile accepts.
+    RelatedOriginsBadStatus = ("related-origins-bad-status", Reject,
+        "the related-origins response has a status the client does not accept"),
+    /// The well-known response's content type is not `application/json`.
+    RelatedOriginsBadContentType = ("related-origins-bad-content-type", Reject,
+        "the related-origins response is not application/json"),
+    /// The well-known body is larger than the profile's cap.
+    RelatedOriginsTooLarge = ("related-origins-too-large", Reject,
+        "the related-origins response body is larger than the client reads"),
+    /// The well-known body is not a JSON object with an `origins` array of strings.
+    RelatedOriginsBadJson = ("related-origins-bad-json", Reject,
+        "the related-origins body is not a JSON object with an array of strings in `origins`"),
+    /// No entry of the document is same-origin with the caller.
+    RelatedOriginsNoMatch = ("related-origins-no-match", Reject,
+        "no entry of the related-origins document is the caller's origin"),
+    /// The caller's entry was skipped because the label limit was reached first.
+    RelatedOriginsLabelLimit = ("related-origins-label-limit", Reject,
+        "the related-origins document reached its label limit before any entry matched"),
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl serde::Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Reason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Reason::from_code(&code)
+            .ok_or_else(|| serde::de::Error::custom(format_args!("unknown reason code `{code}`")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_round_trip() {
+        let mut seen = std::collections::BTreeSet::new();
+        for &r in Reason::ALL {
+            let code = r.code();
+            assert!(seen.insert(code), "duplicate code {code}");
+            assert!(
+                code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{code} is not kebab-case"
+            );
+            assert_eq!(Reason::from_code(code), Some(r));
+        }
+    }
+
+    #[test]
+    fn only_the_three_accept_codes_accept() {
+        let accepts: Vec<_> = Reason::ALL
+            .iter()
+            .filter(|r| r.verdict() == Verdict::Accept)
+            .map(|r| r.code())
+            .collect();
+        assert_eq!(
+            accepts,
+            [
+                "rp-id-equals-host",
+                "rp-id-registrable-suffix",
+                "related-origins-match"
+            ]
+        );
+    }
+}

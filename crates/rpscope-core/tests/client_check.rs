@@ -1,0 +1,474 @@
+//! End-to-end client-side checks: every reason code, the spec's examples, and
+//! every profile divergence, each pinned to the source it comes from.
+
+use rpscope_core::client::{check, ClientRequest, WellKnownResponse};
+use rpscope_core::{Profile, PublicSuffixList, Reason, Verdict};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+fn psl() -> &'static PublicSuffixList {
+    static PSL: OnceLock<PublicSuffixList> = OnceLock::new();
+    PSL.get_or_init(PublicSuffixList::vendored)
+}
+
+const JSON: &str = "application/json";
+
+fn wk<'a>(status: u16, content_type: &'a str, body: &'a str) -> Option<WellKnownResponse<'a>> {
+    Some(WellKnownResponse {
+        status,
+        content_type,
+        body: body.as_bytes(),
+    })
+}
+
+fn decide(
+    profile: &Profile,
+    origin: &str,
+    rp_id: Option<&str>,
+    well_known: Option<WellKnownResponse<'_>>,
+) -> Reason {
+    let v = check(
+        &ClientRequest {
+            origin,
+            rp_id,
+            well_known,
+        },
+        profile,
+        psl(),
+    );
+    assert_eq!(v.verdict(), v.reason().verdict());
+    assert!(!v.explanation().to_string().is_empty());
+    v.reason()
+}
+
+const LISTS_UK: &str = r#"{"origins":["https://example.co.uk"]}"#;
+
+/// One request per reason code (spec profile unless the code needs another).
+/// (profile, origin, rp_id, well-known response, expected reason)
+type Row = (
+    Profile,
+    &'static str,
+    Option<&'static str>,
+    Option<WellKnownResponse<'static>>,
+    Reason,
+);
+
+fn reason_table() -> Vec<Row> {
+    use Reason::*;
+    let p = Profile::SPEC;
+    vec![
+        (p, "https://login.example.com", None, None, RpIdEqualsHost),
+        (
+            p,
+            "https://login.example.com:1337",
+            Some("example.com"),
+            None,
+            RpIdRegistrableSuffix,
+        ),
+        (
+            p,
+            "https://example.co.uk",
+            Some("example.com"),
+            wk(200, JSON, LISTS_UK),
+            RelatedOriginsMatch,
+        ),
+        (
+            p,
+            "login.example.com",
+            Some("example.com"),
+            None,
+            InvalidOrigin,
+        ),
+        (
+            p,
+            "data:text/html,<p>hi",
+            Some("example.com"),
+            None,
+            OpaqueOrigin,
+        ),
+        (
+            p,
+            "http://login.example.com",
+            Some("example.com"),
+            None,
+            InsecureScheme,
+        ),
+        (p, "https://0x7f.1", None, None, IpAddressOrigin),
+        (
+            p,
+            "https://login.example.com",
+            Some("https://example.com"),
+            None,
+            InvalidRpId,
+        ),
+        (
+            p,
+            "https://login.example.com",
+            Some("1.2.3"),
+            None,
+            IpAddressRpId,
+        ),
+        (
+            p,
+            "https://login.example.co.uk",
+            Some("co.uk"),
+            None,
+            RpIdPublicSuffix,
+        ),
+        (
+            p,
+            "https://evil-example.com",
+            Some("example.com"),
+            None,
+            RpIdNotSuffix,
+        ),
+        (
+            p,
+            "https://example.co.uk",
+            Some("example.com"),
+            wk(404, JSON, LISTS_UK),
+            RelatedOriginsBadStatus,
+        ),
+        (
+            p,
+            "https://example.co.uk",
+            Some("example.com"),
+            wk(200, "text/html", LISTS_UK),
+            RelatedOriginsBadContentType,
+        ),
+        (
+            Profile::CHROMIUM,
+            "https://example.co.uk",
+            Some("example.com"),
+            Some(WellKnownResponse {
+                status: 200,
+                content_type: JSON,
+                body: &[b' '; (1 << 18) + 1],
+            }),
+            RelatedOriginsTooLarge,
+        ),
+        (
+            p,
+            "https://example.co.uk",
+            Some("example.com"),
+            wk(200, JSON, r#"{"origins":["https://example.co.uk",5]}"#),
+            RelatedOriginsBadJson,
+        ),
+        (
+            p,
+            "https://example.co.uk",
+            Some("example.com"),
+            wk(200, JSON, r#"{"origins":["https://example.de"]}"#),
+            RelatedOriginsNoMatch,
+        ),
+        (
+            p,
+            "https://f.com",
+            Some("example.com"),
+            wk(
+                200,
+                JSON,
+                r#"{"origins":["https://a.com","https://b.com","https://c.com","https://d.com","https://e.com","https://f.com"]}"#,
+            ),
+            RelatedOriginsLabelLimit,
+        ),
+    ]
+}
+
+#[test]
+fn every_reason_code_is_reachable_and_pinned() {
+    let mut seen = BTreeSet::new();
+    for (profile, origin, rp_id, well_known, expected) in reason_table() {
+        assert_eq!(
+            decide(&profile, origin, rp_id, well_known),
+            expected,
+            "{origin} / {rp_id:?} / {}",
+            profile.name
+        );
+        seen.insert(expected);
+    }
+    let all: BTreeSet<_> = Reason::ALL.iter().copied().collect();
+    assert_eq!(seen, all, "a reason code has no pinned request");
+}
+
+/// WebAuthn L3 §4, RP ID (note-pkcredscope): "`https://login.example.com:1337` …
+/// valid: `login.example.com` (default) and `example.com`, but not
+/// `m.login.example.com` and not `com`."
+#[test]
+fn webauthn_spec_example_in_every_profile() {
+    for p in Profile::ALL {
+        let o = "https://login.example.com:1337";
+        assert_eq!(decide(p, o, None, None), Reason::RpIdEqualsHost);
+        assert_eq!(
+            decide(p, o, Some("login.example.com"), None),
+            Reason::RpIdEqualsHost
+        );
+        assert_eq!(
+            decide(p, o, Some("example.com"), None),
+            Reason::RpIdRegistrableSuffix
+        );
+        assert_eq!(
+            decide(p, o, Some("m.login.example.com"), None),
+            Reason::RpIdNotSuffix
+        );
+        assert_eq!(decide(p, o, Some("com"), None), Reason::RpIdPublicSuffix);
+    }
+}
+
+/// The port never changes the verdict.
+#[test]
+fn ports_do_not_matter() {
+    for port in ["", ":443", ":8006", ":1", ":65535"] {
+        let origin = format!("https://pve.example.com{port}");
+        for p in Profile::ALL {
+            assert_eq!(
+                decide(p, &origin, Some("example.com"), None),
+                Reason::RpIdRegistrableSuffix
+            );
+        }
+    }
+}
+
+/// Chromium's unit-test table for `OriginIsAllowedToClaimRelyingPartyId`
+/// (`components/webauthn/core/browser/webauthn_security_utils_unittest.cc`).
+#[test]
+fn chromium_claim_table() {
+    let rows: &[(&str, &str, bool)] = &[
+        ("https://example.com", "", false),
+        ("https://example.com", "example.com", true),
+        ("https://foo.example.com", "example.com", true),
+        ("https://bar.foo.example.com", "example.com", true),
+        ("https://example.com", "google.com", false),
+        ("https://notexample.com", "example.com", false),
+        ("http://localhost", "localhost", true),
+        ("https://localhost", "localhost", true),
+        ("https://localhost", "example.com", false),
+        ("http://foo.localhost", "localhost", false),
+        ("https://127.0.0.1", "127.0.0.1", false),
+        ("https://example.com", "com", false),
+        ("https://foo.example.co.uk", "co.uk", false),
+        ("https://foo.example.co.uk", "uk", false),
+        ("https://foo.appspot.com", "appspot.com", false),
+        ("https://foo.up.railway.app", "railway.app", false),
+        ("https://foo.up.railway.app", "up.railway.app", false),
+        ("https://foo.up.railway.app", "foo.up.railway.app", true),
+        ("https://bar.foo.up.railway.app", "foo.up.railway.app", true),
+        ("https://foo.s3.amazonaws.com", "amazonaws.com", false),
+        ("https://foo.s3.amazonaws.com", "foo.s3.amazonaws.com", true),
+        ("http://example.com", "example.com", false),
+        ("https://login.awesomecompany", "awesomecompany", false),
+    ];
+    for &(origin, rp_id, allowed) in rows {
+        let v = decide(&Profile::CHROMIUM, origin, Some(rp_id), None);
+        assert_eq!(
+            v.verdict() == Verdict::Accept,
+            allowed,
+            "{origin} claiming {rp_id:?}: {v}"
+        );
+    }
+}
+
+#[test]
+fn divergence_http_subdomains_of_localhost() {
+    let o = "http://app.localhost:5173";
+    assert_eq!(
+        decide(&Profile::SPEC, o, None, None),
+        Reason::InsecureScheme
+    );
+    assert_eq!(
+        decide(&Profile::CHROMIUM, o, None, None),
+        Reason::RpIdEqualsHost
+    );
+    assert_eq!(
+        decide(&Profile::FIREFOX, o, None, None),
+        Reason::RpIdEqualsHost
+    );
+}
+
+#[test]
+fn divergence_trailing_dot_on_the_caller() {
+    let o = "https://login.example.com.";
+    assert_eq!(
+        decide(&Profile::SPEC, o, Some("example.com"), None),
+        Reason::RpIdNotSuffix
+    );
+    assert_eq!(
+        decide(&Profile::FIREFOX, o, Some("example.com"), None),
+        Reason::RpIdNotSuffix
+    );
+    assert_eq!(
+        decide(&Profile::CHROMIUM, o, Some("example.com"), None),
+        Reason::RpIdRegistrableSuffix
+    );
+    for p in Profile::ALL {
+        assert_eq!(
+            decide(p, o, Some("example.com."), None),
+            Reason::RpIdRegistrableSuffix
+        );
+    }
+}
+
+#[test]
+fn divergence_upper_case_and_unicode_rp_ids() {
+    let o = "https://login.example.com";
+    assert_eq!(
+        decide(&Profile::SPEC, o, Some("EXAMPLE.com"), None),
+        Reason::RpIdRegistrableSuffix
+    );
+    assert_eq!(
+        decide(&Profile::CHROMIUM, o, Some("EXAMPLE.com"), None),
+        Reason::RpIdNotSuffix
+    );
+    assert_eq!(
+        decide(&Profile::FIREFOX, o, Some("EXAMPLE.com"), None),
+        Reason::InvalidRpId
+    );
+    let o = "https://xn--bcher-kva.example";
+    assert_eq!(
+        decide(&Profile::SPEC, o, Some("bücher.example"), None),
+        Reason::RpIdEqualsHost
+    );
+    assert_eq!(
+        decide(&Profile::FIREFOX, o, Some("bücher.example"), None),
+        Reason::InvalidRpId
+    );
+    // Chromium's related-origins step canonicalises the RP ID before fetching.
+    let body = r#"{"origins":["https://other.example"]}"#;
+    let o = "https://other.example";
+    assert_eq!(
+        decide(
+            &Profile::CHROMIUM,
+            o,
+            Some("EXAMPLE.com"),
+            wk(200, JSON, body)
+        ),
+        Reason::RelatedOriginsMatch
+    );
+    assert_eq!(
+        decide(
+            &Profile::FIREFOX,
+            o,
+            Some("EXAMPLE.com"),
+            wk(200, JSON, body)
+        ),
+        Reason::InvalidRpId
+    );
+}
+
+#[test]
+fn divergence_ip_rp_id_with_a_related_origins_document() {
+    let o = "https://example.com";
+    let body = r#"{"origins":["https://example.com"]}"#;
+    assert_eq!(
+        decide(&Profile::SPEC, o, Some("192.0.2.1"), wk(200, JSON, body)),
+        Reason::IpAddressRpId
+    );
+    assert_eq!(
+        decide(
+            &Profile::CHROMIUM,
+            o,
+            Some("192.0.2.1"),
+            wk(200, JSON, body)
+        ),
+        Reason::IpAddressRpId
+    );
+    assert_eq!(
+        decide(&Profile::FIREFOX, o, Some("192.0.2.1"), wk(200, JSON, body)),
+        Reason::RelatedOriginsMatch
+    );
+    // Firefox's fetcher requires the host to round-trip, so a short IPv4 form does not fetch.
+    assert_eq!(
+        decide(&Profile::FIREFOX, o, Some("192.0.513"), wk(200, JSON, body)),
+        Reason::IpAddressRpId
+    );
+}
+
+#[test]
+fn divergence_related_origins_status_content_type_and_size() {
+    let o = "https://example.co.uk";
+    let r = |p: &Profile, w| decide(p, o, Some("example.com"), w);
+    assert_eq!(
+        r(&Profile::SPEC, wk(204, JSON, LISTS_UK)),
+        Reason::RelatedOriginsBadStatus
+    );
+    assert_eq!(
+        r(&Profile::CHROMIUM, wk(204, JSON, LISTS_UK)),
+        Reason::RelatedOriginsMatch
+    );
+    assert_eq!(
+        r(&Profile::FIREFOX, wk(204, JSON, LISTS_UK)),
+        Reason::RelatedOriginsBadStatus
+    );
+    let sneaky = "text/plain; note=application/json";
+    assert_eq!(
+        r(&Profile::SPEC, wk(200, sneaky, LISTS_UK)),
+        Reason::RelatedOriginsBadContentType
+    );
+    assert_eq!(
+        r(&Profile::CHROMIUM, wk(200, sneaky, LISTS_UK)),
+        Reason::RelatedOriginsBadContentType
+    );
+    assert_eq!(
+        r(&Profile::FIREFOX, wk(200, sneaky, LISTS_UK)),
+        Reason::RelatedOriginsMatch
+    );
+    let big = format!("{LISTS_UK}{}", " ".repeat(1 << 18));
+    assert_eq!(
+        r(&Profile::SPEC, wk(200, JSON, &big)),
+        Reason::RelatedOriginsMatch
+    );
+    assert_eq!(
+        r(&Profile::CHROMIUM, wk(200, JSON, &big)),
+        Reason::RelatedOriginsTooLarge
+    );
+    assert_eq!(
+        r(&Profile::FIREFOX, wk(200, JSON, &big)),
+        Reason::RelatedOriginsMatch
+    );
+}
+
+#[test]
+fn without_a_well_known_response_the_local_reason_stands() {
+    assert_eq!(
+        decide(
+            &Profile::SPEC,
+            "https://example.co.uk",
+            Some("example.com"),
+            None
+        ),
+        Reason::RpIdNotSuffix
+    );
+    // A public-suffix RP ID still goes through related origins (no PSL test there).
+    let body = r#"{"origins":["https://foo.github.io"]}"#;
+    assert_eq!(
+        decide(
+            &Profile::SPEC,
+            "https://foo.github.io",
+            Some("github.io"),
+            wk(200, JSON, body)
+        ),
+        Reason::RelatedOriginsMatch
+    );
+}
+
+#[test]
+fn home_lab_hosts_claim_themselves_only() {
+    for p in Profile::ALL {
+        assert_eq!(
+            decide(p, "https://pve.lan:8006", None, None),
+            Reason::RpIdEqualsHost
+        );
+        assert_eq!(
+            decide(p, "https://pve.lan:8006", Some("lan"), None),
+            Reason::RpIdPublicSuffix
+        );
+        assert_eq!(
+            decide(p, "https://caddy", Some("caddy"), None),
+            Reason::RpIdEqualsHost
+        );
+        assert_eq!(
+            decide(p, "https://router.home.arpa", Some("home.arpa"), None),
+            Reason::RpIdPublicSuffix
+        );
+    }
+}
