@@ -1,0 +1,197 @@
+//! `rpscope check`: the client-side verdict for one request or a JSON Lines batch.
+
+use crate::jsonl::{self, LineError};
+use crate::{CliError, Exit};
+use rpscope_core::client::{check, ClientRequest, ClientVerdict, WellKnownResponse};
+use rpscope_core::{Profile, PublicSuffixList};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+/// The JSON form of a verdict: one `--batch` output line, or `check --json`.
+#[derive(Serialize)]
+pub struct VerdictLine<'a> {
+    id: Option<&'a str>,
+    verdict: &'static str,
+    reason: &'static str,
+    rp_id: Option<&'a str>,
+    explanation: String,
+}
+
+impl<'a> VerdictLine<'a> {
+    fn new(id: Option<&'a str>, v: &'a ClientVerdict) -> Self {
+        VerdictLine {
+            id,
+            verdict: v.verdict().as_str(),
+            reason: v.reason().code(),
+            rp_id: v.rp_id(),
+            explanation: v.explanation().to_string(),
+        }
+    }
+}
+
+/// One `--batch` input line. Unknown keys are ignored.
+#[derive(Deserialize)]
+struct CheckLine<'a> {
+    #[serde(default, borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    origin: Cow<'a, str>,
+    #[serde(default, borrow)]
+    rp_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    profile: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    well_known: Option<WellKnownLine<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WellKnownLine<'a> {
+    status: u16,
+    #[serde(default, borrow)]
+    content_type: Cow<'a, str>,
+    #[serde(borrow)]
+    body: Cow<'a, str>,
+}
+
+/// Resolves a profile name, with the list of names in the error.
+pub fn profile_named(name: &str) -> Result<Profile, String> {
+    Profile::by_name(name).ok_or_else(|| {
+        let names: Vec<_> = Profile::names().collect();
+        format!(
+            "unknown profile `{name}` (expected one of: {})",
+            names.join(", ")
+        )
+    })
+}
+
+/// `rpscope check` for one request.
+pub struct Single<'a> {
+    /// The caller origin.
+    pub origin: &'a str,
+    /// The requested RP ID, if any.
+    pub rp_id: Option<&'a str>,
+    /// The profile to decide under.
+    pub profile: Profile,
+    /// The well-known response: status, content type, body.
+    pub well_known: Option<(u16, &'a str, &'a [u8])>,
+    /// Print JSON instead of text.
+    pub json: bool,
+}
+
+/// Decides one request and prints it; the exit code follows the verdict.
+pub fn single(args: Single<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+    let request = ClientRequest {
+        origin: args.origin,
+        rp_id: args.rp_id,
+        well_known: args
+            .well_known
+            .map(|(status, content_type, body)| WellKnownResponse {
+                status,
+                content_type,
+                body,
+            }),
+    };
+    let v = check(&request, &args.profile, psl);
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer(&mut out, &VerdictLine::new(None, &v))
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        writeln!(
+            out,
+            "{} ({})\n{}\n  origin:  {}\n  rp id:   {}\n  profile: {}",
+            v.verdict(),
+            v.reason(),
+            v.explanation(),
+            args.origin,
+            v.rp_id().unwrap_or("(none)"),
+            args.profile
+        )
+    };
+    written.map_err(|e| CliError::io("write the verdict", e))?;
+    Ok(Exit::from_verdict(v.verdict()))
+}
+
+/// `rpscope check --batch`: every line through [`handle_line`].
+pub fn batch(input: Box<dyn io::BufRead>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+    jsonl::run(input, io::stdout().lock(), |text, answer| {
+        handle_line(text, psl, answer)
+    })
+    .map_err(|e| CliError::io("run the batch", e))?;
+    Ok(Exit::Success)
+}
+
+/// Decides one batch line and writes its verdict line (without newline).
+pub fn handle_line(
+    text: &str,
+    psl: &PublicSuffixList,
+    answer: &mut Vec<u8>,
+) -> Result<(), LineError> {
+    let line: CheckLine<'_> =
+        serde_json::from_str(text).map_err(|e| LineError(format!("not a check request: {e}")))?;
+    let profile = match line.profile.as_deref() {
+        None => Profile::SPEC,
+        Some(name) => profile_named(name).map_err(LineError)?,
+    };
+    let request = ClientRequest {
+        origin: &line.origin,
+        rp_id: line.rp_id.as_deref(),
+        well_known: line.well_known.as_ref().map(|w| WellKnownResponse {
+            status: w.status,
+            content_type: &w.content_type,
+            body: w.body.as_bytes(),
+        }),
+    };
+    let v = check(&request, &profile, psl);
+    serde_json::to_writer(answer, &VerdictLine::new(line.id.as_deref(), &v))
+        .map_err(|e| LineError(format!("could not write the verdict: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str) -> Result<serde_json::Value, String> {
+        let psl = PublicSuffixList::vendored();
+        let mut out = Vec::new();
+        handle_line(text, &psl, &mut out).map_err(|e| e.0)?;
+        Ok(serde_json::from_slice(&out).unwrap())
+    }
+
+    #[test]
+    fn a_minimal_line_uses_the_default_rp_id_and_profile() {
+        let v = line(r#"{"origin":"https://login.example.com","extra":[1,2]}"#).unwrap();
+        assert_eq!(v["id"], serde_json::Value::Null);
+        assert_eq!(v["verdict"], "accept");
+        assert_eq!(v["reason"], "rp-id-equals-host");
+        assert_eq!(v["rp_id"], "login.example.com");
+    }
+
+    #[test]
+    fn well_known_and_profile_are_used() {
+        let text = r#"{"id":"ror","origin":"https://example.co.uk","rp_id":"example.com","profile":"chromium","well_known":{"status":204,"content_type":"application/json","body":"{\"origins\":[\"https://example.co.uk\"]}"}}"#;
+        let v = line(text).unwrap();
+        assert_eq!(v["id"], "ror");
+        assert_eq!(v["reason"], "related-origins-match");
+        let spec = text.replace("chromium", "spec");
+        assert_eq!(line(&spec).unwrap()["reason"], "related-origins-bad-status");
+    }
+
+    #[test]
+    fn malformed_lines_say_what_is_wrong() {
+        assert!(line(r#"{"rp_id":"example.com"}"#)
+            .unwrap_err()
+            .contains("missing field `origin`"));
+        assert!(line(r#"{"origin":"https://a.com","profile":"safari"}"#)
+            .unwrap_err()
+            .contains("unknown profile `safari`"));
+        assert!(
+            line(r#"{"origin":"https://a.com","well_known":{"status":70000,"body":""}}"#).is_err()
+        );
+        assert!(line(r#"{"origin":7}"#).is_err());
+        assert!(line("[]").is_err());
+    }
+}

@@ -1,0 +1,50 @@
+//! The library behind the `rpscope` binary: each command's logic, so that tests
+//! and benchmarks drive exactly what users run. `main.rs` only parses arguments.
+
+pub mod check;
+pub mod jsonl;
+
+use rpscope_core::Verdict;
+use std::fmt;
+use std::io;
+
+/// How the process ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Accept, or a run with no finding.
+    Success = 0,
+    /// Reject, or a run with a finding.
+    Finding = 1,
+}
+
+impl Exit {
+    /// Accept is success, reject is a finding.
+    pub fn from_verdict(v: Verdict) -> Exit {
+        match v {
+            Verdict::Accept => Exit::Success,
+            Verdict::Reject => Exit::Finding,
+        }
+    }
+}
+
+/// A usage or input error: printed on stderr, exit code 2.
+#[derive(Debug)]
+pub struct CliError(String);
+
+impl CliError {
+    /// An error with this message.
+    pub fn new(message: impl Into<String>) -> CliError {
+        CliError(message.into())
+    }
+
+    /// An I/O failure while doing `what`.
+    pub fn io(what: &str, e: io::Error) -> CliError {
+        CliError(format!("could not {what}: {e}"))
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

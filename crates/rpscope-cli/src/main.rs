@@ -1,0 +1,183 @@
+//! `rpscope`: WebAuthn RP ID and origin scoping from the command line.
+//!
+//! Exit codes, for every command: 0 accept / all good, 1 reject / a finding,
+//! 2 usage or input error (with a message on stderr).
+
+use rpscope_cli::{check, CliError, Exit};
+
+use clap::{Args, Parser, Subcommand};
+use rpscope_core::PublicSuffixList;
+use std::io::{self, BufRead, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const PROFILES_HELP: &str = "Profiles: `spec` (WebAuthn L3 + HTML + URL as written, the default), \
+`chromium` (Chromium 156), `firefox` (Firefox ESR 153). docs/profiles.md lists every divergence.";
+
+#[derive(Parser)]
+#[command(
+    name = "rpscope",
+    version,
+    about = "Fuzzing and conformance harness for WebAuthn RP ID and origin scoping",
+    long_about = "rpscope decides which web origins may use which WebAuthn RP ID, exactly as \
+WebAuthn Level 3, HTML's registrable-domain-suffix test, the WHATWG URL parser, the Public Suffix \
+List and Related Origin Requests define it, and as Chromium and Firefox actually behave.",
+    after_help = "Exit codes: 0 accept, 1 reject, 2 usage or input error."
+)]
+struct Cli {
+    /// Use this public_suffix_list.dat instead of the vendored, pinned copy
+    #[arg(long, global = true, value_name = "FILE")]
+    psl: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decide whether a caller origin may use an RP ID, as a browser would
+    #[command(after_long_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+}
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  # The spec's own example: a page on port 1337 may use its parent domain.
+  rpscope check --origin https://login.example.com:1337 --rp-id example.com
+
+  # A look-alike is not a subdomain (exit 1).
+  rpscope check --origin https://evil-example.com --rp-id example.com
+
+  # A country domain using the brand's RP ID through /.well-known/webauthn.
+  echo '{\"origins\":[\"https://example.co.uk\"]}' > wk.json
+  rpscope check --origin https://example.co.uk --rp-id example.com --well-known wk.json
+
+  # Many requests as JSON Lines, one verdict line per input line.
+  echo '{\"id\":\"a\",\"origin\":\"https://pve.example.com:8006\",\"rp_id\":\"example.com\"}' \\
+    | rpscope check --batch -
+
+Batch input lines: {\"id\", \"origin\", \"rp_id\", \"profile\", \"well_known\": {\"status\", \
+\"content_type\", \"body\"}}; only \"origin\" is required; \"well_known\" absent or null means the \
+fetch failed. Output lines: {\"id\", \"verdict\", \"reason\", \"rp_id\", \"explanation\"}, or \
+{\"id\", \"line\", \"error\"} for a line that could not be read.
+
+Exit codes: 0 accept, 1 reject, 2 usage or input error (a batch exits 0 unless its input \
+could not be read).";
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The caller's origin (any URL of the calling page works)
+    #[arg(long, value_name = "ORIGIN", required_unless_present = "batch")]
+    origin: Option<String>,
+
+    /// The requested RP ID [default: the caller's effective domain]
+    #[arg(long, value_name = "RP_ID")]
+    rp_id: Option<String>,
+
+    /// The client profile to decide under
+    #[arg(long, value_name = "PROFILE", default_value = "spec", long_help = PROFILES_HELP)]
+    profile: String,
+
+    /// The body served at https://{rp-id}/.well-known/webauthn (`-` for stdin);
+    /// without it, the fetch counts as failed
+    #[arg(long, value_name = "FILE")]
+    well_known: Option<PathBuf>,
+
+    /// The HTTP status of the well-known response
+    #[arg(long, value_name = "N", default_value_t = 200, requires = "well_known")]
+    well_known_status: u16,
+
+    /// The Content-Type of the well-known response
+    #[arg(
+        long,
+        value_name = "TYPE",
+        default_value = "application/json",
+        requires = "well_known"
+    )]
+    well_known_content_type: String,
+
+    /// Print the verdict as one JSON object
+    #[arg(long)]
+    json: bool,
+
+    /// Read JSON Lines requests from FILE (`-` for stdin) and write one verdict line each
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["origin", "rp_id", "well_known", "json"]
+    )]
+    batch: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(e) => {
+            eprintln!("rpscope: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Exit, CliError> {
+    let psl = load_psl(cli.psl.as_deref())?;
+    match cli.command {
+        Command::Check(args) => run_check(args, &psl),
+    }
+}
+
+fn run_check(args: CheckArgs, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+    if let Some(path) = &args.batch {
+        return check::batch(open_input(path)?, psl);
+    }
+    let profile = check::profile_named(&args.profile).map_err(CliError::new)?;
+    let body = match &args.well_known {
+        Some(path) => Some(read_bytes(path)?),
+        None => None,
+    };
+    let origin = args.origin.as_deref().unwrap_or_default();
+    check::single(
+        check::Single {
+            origin,
+            rp_id: args.rp_id.as_deref(),
+            profile,
+            well_known: body.as_deref().map(|b| {
+                (
+                    args.well_known_status,
+                    args.well_known_content_type.as_str(),
+                    b,
+                )
+            }),
+            json: args.json,
+        },
+        psl,
+    )
+}
+
+fn load_psl(path: Option<&Path>) -> Result<PublicSuffixList, CliError> {
+    let Some(path) = path else {
+        return Ok(PublicSuffixList::vendored());
+    };
+    let bytes = read_bytes(path)?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| CliError::new(format!("{} is not UTF-8 text: {e}", path.display())))?;
+    PublicSuffixList::parse(text).map_err(|e| CliError::new(format!("{}: {e}", path.display())))
+}
+
+fn open_input(path: &Path) -> Result<Box<dyn BufRead>, CliError> {
+    if path == Path::new("-") {
+        return Ok(Box::new(io::stdin().lock()));
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| CliError::new(format!("cannot open {}: {e}", path.display())))?;
+    Ok(Box::new(io::BufReader::with_capacity(1 << 16, file)))
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
+    let mut bytes = Vec::new();
+    open_input(path)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+    Ok(bytes)
+}
