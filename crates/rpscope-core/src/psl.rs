@@ -24,6 +24,17 @@ pub struct PublicSuffixList {
     rules: usize,
 }
 
+/// Which part of the list a public suffix comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuffixKind {
+    /// A rule in the ICANN section.
+    Icann,
+    /// A rule in the private section (github.io, up.railway.app, ...).
+    Private,
+    /// No rule: the implicit `*` rule made the TLD a public suffix.
+    Unlisted,
+}
+
 /// Why a list could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PslError(String);
@@ -75,7 +86,12 @@ impl PublicSuffixList {
                 "the list has no rules (is this a public_suffix_list.dat file?)".into(),
             ));
         }
-        let list: publicsuffix::List = text
+        // Hosts reach the list in ASCII (punycode), as the URL parser leaves them,
+        // but the list writes IDN rules in Unicode (`公司.cn`); browsers convert the
+        // rules when they build their tables, and so must we, or `xn--55qx5d.cn`
+        // would not match its own rule.
+        let ascii = to_ascii_rules(text);
+        let list: publicsuffix::List = ascii
             .parse()
             .map_err(|e| PslError(format!("the list does not parse: {e}")))?;
         let header = |key: &str| {
@@ -129,6 +145,27 @@ impl PublicSuffixList {
         host.get(host.len().checked_sub(len)?..)
     }
 
+    /// Which section the public suffix of `host` comes from (`None` when it has none).
+    ///
+    /// ```
+    /// use rpscope_core::psl::{PublicSuffixList, SuffixKind};
+    /// let psl = PublicSuffixList::vendored();
+    /// assert_eq!(psl.suffix_kind("example.co.uk"), Some(SuffixKind::Icann));
+    /// assert_eq!(psl.suffix_kind("me.github.io"), Some(SuffixKind::Private));
+    /// assert_eq!(psl.suffix_kind("pve.lan"), Some(SuffixKind::Unlisted));
+    /// ```
+    pub fn suffix_kind(&self, host: &str) -> Option<SuffixKind> {
+        if !has_only_nonempty_labels(host) {
+            return None;
+        }
+        let suffix = self.list.suffix(host.as_bytes())?;
+        Some(match suffix.typ() {
+            Some(publicsuffix::Type::Icann) => SuffixKind::Icann,
+            Some(publicsuffix::Type::Private) => SuffixKind::Private,
+            None => SuffixKind::Unlisted,
+        })
+    }
+
     /// The registrable domain ("eTLD+1") of a canonical domain, or `None` when the
     /// host is itself a public suffix (URL Standard, "registrable domain").
     ///
@@ -147,6 +184,35 @@ impl PublicSuffixList {
         let start = before.rfind('.').map_or(0, |i| i + 1);
         Some(&host[start..])
     }
+}
+
+/// The list with every non-ASCII rule rewritten to its punycode form; comments
+/// and ASCII rules are kept as they are.
+fn to_ascii_rules(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4096);
+    for line in text.lines() {
+        let rule = line.trim();
+        if rule.is_ascii() || rule.starts_with("//") {
+            out.push_str(line);
+        } else {
+            let (bang, rest) = rule.strip_prefix('!').map_or(("", rule), |r| ("!", r));
+            let (star, name) = rest.strip_prefix("*.").map_or(("", rest), |r| ("*.", r));
+            match url::Host::parse(name) {
+                Ok(url::Host::Domain(ascii)) => {
+                    out.push_str(bang);
+                    out.push_str(star);
+                    out.push_str(&ascii);
+                }
+                // A rule the host parser refuses can never match a parsed host.
+                _ => out.push_str(line),
+            }
+        }
+        out.push('\n');
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// True when the domain has at least one label and no empty label, a single
@@ -191,6 +257,25 @@ mod tests {
             assert_eq!(psl.public_suffix(host), None, "{host:?}");
             assert_eq!(psl.registrable_domain(host), None, "{host:?}");
         }
+    }
+
+    /// Regression: the list writes IDN rules in Unicode; lookups are in punycode.
+    /// Found by the PSL's own test vectors (`psl-tests::example-xn-55qx5d-cn-claims-xn-55qx5d-cn`).
+    #[test]
+    fn unicode_rules_match_punycode_hosts() {
+        let psl = PublicSuffixList::vendored();
+        assert_eq!(
+            psl.public_suffix("example.xn--55qx5d.cn"),
+            Some("xn--55qx5d.cn")
+        ); // 公司.cn
+        assert_eq!(
+            psl.public_suffix("www.xn--85x722f.xn--fiqs8s"),
+            Some("xn--fiqs8s")
+        ); // 中国
+        assert_eq!(
+            psl.registrable_domain("a.xn--85x722f.xn--55qx5d.cn"),
+            Some("xn--85x722f.xn--55qx5d.cn")
+        );
     }
 
     #[test]
