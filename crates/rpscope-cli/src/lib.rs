@@ -2,6 +2,8 @@
 //! and benchmarks drive exactly what users run. `main.rs` only parses arguments.
 
 pub mod check;
+pub mod conformance;
+pub mod corpus;
 pub mod jsonl;
 
 use rpscope_core::Verdict;

@@ -3,7 +3,8 @@
 //! Exit codes, for every command: 0 accept / all good, 1 reject / a finding,
 //! 2 usage or input error (with a message on stderr).
 
-use rpscope_cli::{check, CliError, Exit};
+use rpscope_cli::{check, conformance, corpus, CliError, Exit};
+use rpscope_corpus::report::Format;
 
 use clap::{Args, Parser, Subcommand};
 use rpscope_core::PublicSuffixList;
@@ -38,6 +39,83 @@ enum Command {
     /// Decide whether a caller origin may use an RP ID, as a browser would
     #[command(after_long_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Run the conformance corpus against the built-in core and report
+    #[command(after_long_help = CONFORMANCE_EXAMPLES)]
+    Conformance(ConformanceArgs),
+    /// Lint, export or describe the conformance corpus
+    #[command(subcommand)]
+    Corpus(CorpusCommand),
+}
+
+const CONFORMANCE_EXAMPLES: &str = "\
+Every case runs under every profile unless --profile picks one. A case conforms when the
+verdict is one its expectation admits (`acceptable` admits both) and, where the case names a
+reason code, the reason agrees.
+
+Examples:
+  rpscope conformance                                   # everything, human report
+  rpscope conformance --profile chromium --filter related-origins::
+  rpscope conformance --format junit > rpscope.xml      # for CI test reporting
+  rpscope conformance --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  rpscope conformance --known-divergences ours.json     # excuse what you knowingly do differently
+
+Known-divergence file: {\"<case id>\": {\"expected\": \"reject\", \"actual\": \"accept\", \"reason\": \"…\",
+\"profile\": \"spec\"}} (profile optional). A listed case that conforms (unexpected pass) and a
+listed id the corpus lacks (stale) fail the run too.
+
+Exit codes: 0 every case conforms, 1 a failure, 2 usage or input error.";
+
+#[derive(Args)]
+struct ConformanceArgs {
+    /// Run only this profile [default: spec, chromium and firefox]
+    #[arg(long, value_name = "PROFILE", long_help = PROFILES_HELP)]
+    profile: Option<String>,
+
+    /// Run only cases whose id contains this text (e.g. `dots::` for one topic)
+    #[arg(long, value_name = "SUBSTR")]
+    filter: Option<String>,
+
+    /// Report format: human, json, junit or markdown
+    #[arg(long, value_name = "FORMAT", default_value = "human")]
+    format: String,
+
+    /// Read the corpus from this directory (flags.toml, cases/*.toml) instead of the embedded one
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+
+    /// A JSON file of cases this implementation knowingly decides otherwise
+    #[arg(long, value_name = "FILE")]
+    known_divergences: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum CorpusCommand {
+    /// Check ids, uniqueness, sources, flags, notes and reason codes of every case
+    Lint {
+        /// Lint this corpus directory instead of the embedded one
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+    },
+    /// Write the whole corpus as one document, for harnesses in other languages
+    Export {
+        /// Output format (only json)
+        #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = ["json"])]
+        format: String,
+        /// Export this corpus directory instead of the embedded one
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+    },
+    /// Convert the Public Suffix List's test_psl.txt into the psl-tests topic (TOML on stdout)
+    ImportPslTests {
+        /// The test_psl.txt file (data/psl/test_psl.txt is the vendored one)
+        file: PathBuf,
+    },
+    /// Print the JSON Schemas of the case file and the report (or write them)
+    Schema {
+        /// Write case-file.schema.json and report.schema.json into this directory
+        #[arg(long, value_name = "DIR")]
+        write: Option<PathBuf>,
+    },
 }
 
 const CHECK_EXAMPLES: &str = "\
@@ -124,6 +202,34 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
     let psl = load_psl(cli.psl.as_deref())?;
     match cli.command {
         Command::Check(args) => run_check(args, &psl),
+        Command::Conformance(args) => {
+            let profile = match &args.profile {
+                Some(name) => Some(check::profile_named(name).map_err(CliError::new)?),
+                None => None,
+            };
+            let format = Format::parse(&args.format).ok_or_else(|| {
+                CliError::new(format!(
+                    "unknown format `{}` (expected one of: human, json, junit, markdown)",
+                    args.format
+                ))
+            })?;
+            conformance::run(
+                conformance::Args {
+                    corpus: args.corpus.as_deref(),
+                    profile,
+                    filter: args.filter.as_deref(),
+                    format,
+                    known_divergences: args.known_divergences.as_deref(),
+                },
+                &psl,
+            )
+        }
+        Command::Corpus(CorpusCommand::Lint { corpus }) => corpus::lint(corpus.as_deref()),
+        Command::Corpus(CorpusCommand::Export { corpus, .. }) => corpus::export(corpus.as_deref()),
+        Command::Corpus(CorpusCommand::Schema { write }) => corpus::schema(write.as_deref()),
+        Command::Corpus(CorpusCommand::ImportPslTests { file }) => {
+            corpus::import_psl_tests(&file, &psl)
+        }
     }
 }
 

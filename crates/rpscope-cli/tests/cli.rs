@@ -252,3 +252,134 @@ fn help_teaches_with_examples() {
         assert!(help.contains(needle), "`check --help` lacks {needle:?}");
     }
 }
+
+#[test]
+fn conformance_passes_on_the_embedded_corpus_in_every_format() {
+    let o = rpscope(&["conformance"], "");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("builtin: conforms"));
+
+    let o = rpscope(
+        &["conformance", "--format", "json", "--profile", "firefox"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["failed"], 0);
+    assert!(v["total"].as_u64().unwrap() > 0);
+    assert!(v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["profile"] == "firefox"));
+
+    let o = rpscope(
+        &[
+            "conformance",
+            "--format",
+            "junit",
+            "--filter",
+            "spec-examples::",
+        ],
+        "",
+    );
+    assert!(stdout(&o).starts_with("<?xml"));
+    let o = rpscope(
+        &[
+            "conformance",
+            "--format",
+            "markdown",
+            "--filter",
+            "spec-examples::",
+        ],
+        "",
+    );
+    assert!(stdout(&o).contains("| profile | total |"));
+}
+
+#[test]
+fn conformance_usage_errors_exit_2() {
+    let o = rpscope(&["conformance", "--filter", "no-such-case-anywhere"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no case id contains"));
+    assert_eq!(
+        rpscope(&["conformance", "--format", "xml"], "")
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        rpscope(&["conformance", "--profile", "safari"], "")
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        rpscope(&["conformance", "--corpus", "/no/such/dir"], "")
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn conformance_fails_on_a_stale_known_divergence() {
+    let path = std::env::temp_dir().join(format!("rpscope-known-{}.json", std::process::id()));
+    std::fs::write(&path, r#"{"spec-examples::no-such-case": {"expected": "reject", "actual": "accept", "reason": "gone"}}"#).unwrap();
+    let o = rpscope(
+        &[
+            "conformance",
+            "--filter",
+            "spec-examples::",
+            "--known-divergences",
+            path.to_str().unwrap(),
+        ],
+        "",
+    );
+    std::fs::remove_file(&path).ok();
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("stale divergence spec-examples::no-such-case"));
+}
+
+#[test]
+fn corpus_lint_and_export() {
+    let o = rpscope(&["corpus", "lint"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).ends_with("0 finding(s)\n"));
+
+    let o = rpscope(&["corpus", "export", "--format", "json"], "");
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["format_version"], 1);
+    let cases: usize = v["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["case"].as_array().unwrap().len())
+        .sum();
+    let json = rpscope(
+        &["conformance", "--format", "json", "--profile", "spec"],
+        "",
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(
+        report["total"].as_u64().unwrap() as usize,
+        cases,
+        "export and conformance see the same cases"
+    );
+    assert!(v["flags"]["security-critical"].is_string());
+}
+
+/// Every file under snapshots/cli is one this file asserts.
+#[test]
+fn no_stray_cli_snapshots() {
+    let used = ["check_batch.snap"];
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/cli");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            used.contains(&name.as_str()),
+            "snapshots/cli/{name} is not referenced by tests/cli.rs"
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! `rpscope corpus lint|export|schema`: maintaining and publishing the corpus.
+
+use crate::conformance::load_corpus;
+use crate::{CliError, Exit};
+use rpscope_corpus::case::TopicFile;
+use rpscope_corpus::{lint, schema};
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+/// `rpscope corpus lint`: every finding on stdout, exit 1 when there is one.
+pub fn lint(dir: Option<&Path>) -> Result<Exit, CliError> {
+    let corpus = load_corpus(dir)?;
+    let findings = lint::lint(&corpus);
+    let mut out = std::io::stdout().lock();
+    let write = |out: &mut std::io::StdoutLock<'_>, s: String| {
+        writeln!(out, "{s}").map_err(|e| CliError::io("write the findings", e))
+    };
+    for f in &findings {
+        write(&mut out, f.to_string())?;
+    }
+    write(
+        &mut out,
+        format!(
+            "{} topics, {} cases, {} flags: {} finding(s)",
+            corpus.topics.len(),
+            corpus.len(),
+            corpus.flags.len(),
+            findings.len()
+        ),
+    )?;
+    Ok(if findings.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Finding
+    })
+}
+
+#[derive(Serialize)]
+struct Export<'a> {
+    format_version: u32,
+    flags: &'a std::collections::BTreeMap<String, String>,
+    topics: Vec<ExportTopic<'a>>,
+}
+
+#[derive(Serialize)]
+struct ExportTopic<'a> {
+    name: &'a str,
+    #[serde(flatten)]
+    file: &'a TopicFile,
+}
+
+/// `rpscope corpus export --format json`: the whole corpus as one JSON document.
+pub fn export(dir: Option<&Path>) -> Result<Exit, CliError> {
+    let corpus = load_corpus(dir)?;
+    let doc = Export {
+        format_version: 1,
+        flags: &corpus.flags,
+        topics: corpus
+            .topics
+            .iter()
+            .map(|t| ExportTopic {
+                name: &t.name,
+                file: &t.file,
+            })
+            .collect(),
+    };
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &doc)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .map_err(|e| CliError::io("write the export", e))?;
+    Ok(Exit::Success)
+}
+
+/// `rpscope corpus schema`: print the schemas, or write them into a directory.
+pub fn schema(write_to: Option<&Path>) -> Result<Exit, CliError> {
+    for (name, text) in schema::all() {
+        match write_to {
+            Some(dir) => {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?;
+                eprintln!("wrote {}", path.display());
+            }
+            None => print!("{text}"),
+        }
+    }
+    Ok(Exit::Success)
+}
+
+/// `rpscope corpus import-psl-tests FILE`: the psl-tests topic on stdout.
+pub fn import_psl_tests(
+    file: &Path,
+    psl: &rpscope_core::PublicSuffixList,
+) -> Result<Exit, CliError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::new(format!("cannot read {}: {e}", file.display())))?;
+    let toml = rpscope_corpus::psl_tests::import(&text, psl)
+        .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
+    std::io::stdout()
+        .lock()
+        .write_all(toml.as_bytes())
+        .map_err(|e| CliError::io("write the topic", e))?;
+    Ok(Exit::Success)
+}

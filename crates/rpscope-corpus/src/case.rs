@@ -1,0 +1,226 @@
+//! The case format: what a topic file under `corpus/cases/` holds.
+//!
+//! The JSON Schema in `corpus/schema/case-file.schema.json` is generated from these
+//! types (`rpscope corpus schema`), and a test fails when the two drift apart.
+
+use rpscope_core::{Profile, Reason, Verdict};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// One topic file, e.g. `corpus/cases/dot-boundary.toml`; the topic is the file stem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TopicFile {
+    /// Client-side cases: what a browser decides.
+    Client(ClientTopic),
+}
+
+/// A topic of client-side cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientTopic {
+    /// What the topic covers and why it matters.
+    pub description: String,
+    /// The cases, in reading order.
+    #[serde(rename = "case", default)]
+    pub cases: Vec<ClientCase>,
+}
+
+/// One client-side conformance case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCase {
+    /// Stable id, `<topic>::<name>` in kebab-case, unique across the corpus.
+    pub id: String,
+    /// What the case tests and why, in one or two sentences.
+    pub description: String,
+    /// Where the expectation comes from: spec section, browser source or
+    /// measurement, PSL test, library issue or CVE. At least one.
+    pub source: Vec<String>,
+    /// The caller's origin (or page URL).
+    pub origin: String,
+    /// The requested RP ID; absent means the caller's effective domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rp_id: Option<String>,
+    /// The response for `https://{rp_id}/.well-known/webauthn`; absent means the
+    /// fetch failed (or never happened).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub well_known: Option<WellKnown>,
+    /// Flags from the registry in `corpus/flags.toml`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    /// The expected outcome, for every profile or per profile.
+    pub expected: Expected,
+    /// The expected reason code where it is certain, for every profile or per profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ExpectedReason>,
+    /// Why an expectation is `acceptable`, or anything a reader must know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A supplied `/.well-known/webauthn` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WellKnown {
+    /// The final HTTP status.
+    pub status: u16,
+    /// The `Content-Type` header (empty: none sent).
+    #[serde(default)]
+    pub content_type: String,
+    /// The body, as text.
+    pub body: String,
+}
+
+/// What a conforming implementation must decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Must accept.
+    Accept,
+    /// Must reject.
+    Reject,
+    /// Either verdict conforms (the case's `note` says why).
+    Acceptable,
+}
+
+impl Outcome {
+    /// Whether `verdict` conforms to this outcome.
+    pub fn admits(self, verdict: Verdict) -> bool {
+        match self {
+            Outcome::Acceptable => true,
+            Outcome::Accept => verdict == Verdict::Accept,
+            Outcome::Reject => verdict == Verdict::Reject,
+        }
+    }
+
+    /// `accept`, `reject` or `acceptable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Accept => "accept",
+            Outcome::Reject => "reject",
+            Outcome::Acceptable => "acceptable",
+        }
+    }
+}
+
+/// A value for each built-in profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerProfile<T> {
+    /// The `spec` profile.
+    pub spec: T,
+    /// The `chromium` profile.
+    pub chromium: T,
+    /// The `firefox` profile.
+    pub firefox: T,
+}
+
+impl<T: Copy> PerProfile<T> {
+    /// The value for a profile, by its name.
+    pub fn get(&self, profile: &Profile) -> Option<T> {
+        match profile.name {
+            "spec" => Some(self.spec),
+            "chromium" => Some(self.chromium),
+            "firefox" => Some(self.firefox),
+            _ => None,
+        }
+    }
+}
+
+/// An expectation for every profile (`expected = "reject"`) or per profile
+/// (`expected = { spec = "reject", chromium = "accept", firefox = "reject" }`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Expected {
+    /// The same outcome everywhere.
+    All(Outcome),
+    /// One outcome per profile.
+    PerProfile(PerProfile<Outcome>),
+}
+
+impl Expected {
+    /// The outcome expected under `profile` (`Acceptable` for a profile the
+    /// corpus does not know).
+    pub fn for_profile(&self, profile: &Profile) -> Outcome {
+        match self {
+            Expected::All(o) => *o,
+            Expected::PerProfile(p) => p.get(profile).unwrap_or(Outcome::Acceptable),
+        }
+    }
+
+    /// Whether the profiles' expectations differ.
+    pub fn diverges(&self) -> bool {
+        matches!(self, Expected::PerProfile(p) if !(p.spec == p.chromium && p.chromium == p.firefox))
+    }
+}
+
+/// An expected reason code for every profile, or per profile (a profile may be
+/// left out where its reason is not certain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ExpectedReason {
+    /// The same code everywhere.
+    All(ReasonCode),
+    /// Per profile; an absent profile has no certain reason.
+    PerProfile(PartialPerProfile),
+}
+
+/// Optional values per built-in profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartialPerProfile {
+    /// The `spec` profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<ReasonCode>,
+    /// The `chromium` profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chromium: Option<ReasonCode>,
+    /// The `firefox` profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firefox: Option<ReasonCode>,
+}
+
+impl ExpectedReason {
+    /// The reason expected under `profile`, if certain.
+    pub fn for_profile(&self, profile: &Profile) -> Option<Reason> {
+        match self {
+            ExpectedReason::All(r) => Some(r.0),
+            ExpectedReason::PerProfile(p) => match profile.name {
+                "spec" => p.spec,
+                "chromium" => p.chromium,
+                "firefox" => p.firefox,
+                _ => None,
+            }
+            .map(|r| r.0),
+        }
+    }
+}
+
+/// A reason code as it appears in corpus files and reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ReasonCode(pub Reason);
+
+impl JsonSchema for ReasonCode {
+    fn schema_name() -> Cow<'static, str> {
+        "ReasonCode".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.code()).collect();
+        json_schema!({
+            "description": "A stable rpscope reason code.",
+            "type": "string",
+            "enum": codes,
+        })
+    }
+}
+
+impl ClientCase {
+    /// The topic part of the id (before `::`).
+    pub fn topic(&self) -> &str {
+        self.id.split_once("::").map_or("", |(t, _)| t)
+    }
+}

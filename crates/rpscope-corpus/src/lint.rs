@@ -1,0 +1,150 @@
+//! `rpscope corpus lint`: the rules every case must keep.
+
+use crate::case::{ClientCase, Outcome};
+use crate::load::Corpus;
+use rpscope_core::Profile;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One problem found in the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The file.
+    pub file: String,
+    /// The case id, when the problem is in a case.
+    pub id: Option<String>,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "{}: {id}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Checks ids (form, topic, uniqueness), descriptions, sources, flags, notes on
+/// `acceptable`, and that every expected reason agrees with its expected verdict.
+///
+/// Schema validity is checked by loading: the loader deserialises with the same
+/// types the schema is generated from, refusing unknown fields.
+pub fn lint(corpus: &Corpus) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for topic in &corpus.topics {
+        if !is_kebab(&topic.name) {
+            findings.push(Finding {
+                file: topic.origin.clone(),
+                id: None,
+                message: format!("the topic name `{}` is not kebab-case", topic.name),
+            });
+        }
+        let cases: Vec<_> = corpus
+            .client_cases()
+            .filter(|(t, _)| t.name == topic.name)
+            .map(|(_, c)| c)
+            .collect();
+        if cases.is_empty() {
+            findings.push(Finding {
+                file: topic.origin.clone(),
+                id: None,
+                message: "the topic has no cases".into(),
+            });
+        }
+        for case in cases {
+            let mut problem = |message: String| {
+                findings.push(Finding {
+                    file: topic.origin.clone(),
+                    id: Some(case.id.clone()),
+                    message,
+                })
+            };
+            if let Some(previous) = seen.insert(&case.id, &topic.origin) {
+                problem(format!("duplicate id (also in {previous})"));
+            }
+            check_case(case, &topic.name, &corpus.flags, &mut problem);
+        }
+    }
+    findings
+}
+
+fn check_case(
+    case: &ClientCase,
+    topic: &str,
+    flags: &BTreeMap<String, String>,
+    problem: &mut impl FnMut(String),
+) {
+    match case.id.split_once("::") {
+        Some((t, name)) if t == topic && is_kebab(name) => {}
+        Some((t, _)) if t != topic => problem(format!(
+            "the id must start with `{topic}::` (the file's topic)"
+        )),
+        _ => problem(format!(
+            "the id must be `{topic}::<name>` with a kebab-case name"
+        )),
+    }
+    if case.description.trim().is_empty() {
+        problem("the description is empty".into());
+    }
+    if case.source.is_empty() || case.source.iter().any(|s| s.trim().is_empty()) {
+        problem("every case needs at least one non-empty source".into());
+    }
+    let mut seen_flags = Vec::new();
+    for flag in &case.flags {
+        if !flags.contains_key(flag) {
+            problem(format!("unknown flag `{flag}` (add it to corpus/flags.toml with a description, or fix the spelling)"));
+        }
+        if seen_flags.contains(&flag) {
+            problem(format!("flag `{flag}` is listed twice"));
+        }
+        seen_flags.push(flag);
+    }
+    let has_flag = |f: &str| case.flags.iter().any(|x| x == f);
+    if case.well_known.is_some() && !has_flag("related-origins") {
+        problem("a case with `well_known` must carry the `related-origins` flag".into());
+    }
+    if case.expected.diverges() && !has_flag("browser-divergence") {
+        problem(
+            "profiles expect different outcomes, so the case must carry `browser-divergence`"
+                .into(),
+        );
+    }
+    let mut any_acceptable = false;
+    for profile in Profile::ALL {
+        let outcome = case.expected.for_profile(profile);
+        any_acceptable |= outcome == Outcome::Acceptable;
+        let Some(reason) = case.reason.and_then(|r| r.for_profile(profile)) else {
+            continue;
+        };
+        match outcome {
+            Outcome::Acceptable => problem(format!(
+                "`{}` expects `acceptable`, so it cannot name the reason `{reason}`",
+                profile.name
+            )),
+            o if o.as_str() != reason.verdict().as_str() => problem(format!(
+                "`{}` expects `{}`, but the reason `{reason}` means `{}`",
+                profile.name,
+                o.as_str(),
+                reason.verdict()
+            )),
+            _ => {}
+        }
+    }
+    if any_acceptable && case.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        problem(
+            "an `acceptable` expectation needs a `note` saying why either verdict conforms".into(),
+        );
+    }
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}

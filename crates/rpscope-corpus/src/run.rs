@@ -1,0 +1,276 @@
+//! Running cases against an implementation and judging the results.
+//!
+//! The contract, after x509-limbo and rust-url's WPT runner: every selected case
+//! runs under every selected profile; a case conforms when the verdict is one its
+//! expectation admits and, where both sides name a reason, the reasons agree.
+//! Known divergences turn a listed failure into a non-failure, but an entry that
+//! no longer fails (an unexpected pass) or names no case (stale) fails the run.
+
+use crate::case::{ClientCase, Outcome};
+use crate::divergence::KnownDivergences;
+use crate::load::Corpus;
+use rpscope_core::client::{check, ClientRequest, WellKnownResponse};
+use rpscope_core::{Profile, PublicSuffixList, Reason, Verdict};
+use serde::Serialize;
+
+/// What an implementation answered for one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// A verdict, with the reason and explanation when the implementation has them.
+    Verdict {
+        /// Accept or reject.
+        verdict: Verdict,
+        /// rpscope's reason code, when the implementation speaks it.
+        reason: Option<Reason>,
+        /// Free text from the implementation.
+        explanation: Option<String>,
+    },
+    /// The implementation cannot express this case.
+    Skipped(String),
+    /// The implementation failed to answer (crash, timeout, garbage).
+    Error(String),
+}
+
+/// An implementation of client-side scoping that cases run against.
+///
+/// Rust implementers implement this to run the corpus from their own `cargo test`.
+pub trait ClientTarget {
+    /// A short name for reports.
+    fn name(&self) -> String;
+    /// Decides one case under one profile.
+    fn check_client(&mut self, case: &ClientCase, profile: &Profile) -> Answer;
+}
+
+/// rpscope's own core.
+pub struct Builtin<'a> {
+    psl: &'a PublicSuffixList,
+}
+
+impl<'a> Builtin<'a> {
+    /// The built-in core over a Public Suffix List.
+    pub fn new(psl: &'a PublicSuffixList) -> Self {
+        Builtin { psl }
+    }
+}
+
+impl ClientTarget for Builtin<'_> {
+    fn name(&self) -> String {
+        "builtin".into()
+    }
+
+    fn check_client(&mut self, case: &ClientCase, profile: &Profile) -> Answer {
+        let request = ClientRequest {
+            origin: &case.origin,
+            rp_id: case.rp_id.as_deref(),
+            well_known: case.well_known.as_ref().map(|w| WellKnownResponse {
+                status: w.status,
+                content_type: &w.content_type,
+                body: w.body.as_bytes(),
+            }),
+        };
+        let v = check(&request, profile, self.psl);
+        Answer::Verdict {
+            verdict: v.verdict(),
+            reason: Some(v.reason()),
+            explanation: Some(v.explanation().to_string()),
+        }
+    }
+}
+
+/// How a case fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Conforms.
+    Pass,
+    /// Does not conform, and is not a known divergence.
+    Fail,
+    /// The target could not express the case.
+    Skip,
+    /// Does not conform, as the known-divergence file says.
+    KnownDivergence,
+    /// Listed as a known divergence, but conforms now: remove the entry.
+    UnexpectedPass,
+    /// The target failed to answer.
+    Error,
+}
+
+impl Status {
+    /// Whether this status fails the run.
+    pub fn fails_run(self) -> bool {
+        matches!(self, Status::Fail | Status::UnexpectedPass | Status::Error)
+    }
+}
+
+/// One case under one profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct CaseResult {
+    /// The case id.
+    pub id: String,
+    /// The profile it ran under.
+    pub profile: String,
+    /// What the corpus expects.
+    pub expected: Outcome,
+    /// The expected reason, where certain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_reason: Option<String>,
+    /// `accept`, `reject`, `skipped` or `error`.
+    pub actual: String,
+    /// The target's reason code, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The verdict's explanation, the skip reason or the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// How it fared.
+    pub status: Status,
+    /// Why it fared so, when that is not obvious.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// What to run.
+#[derive(Debug, Clone, Default)]
+pub struct Selection<'a> {
+    /// Only cases whose id contains this.
+    pub filter: Option<&'a str>,
+    /// Only this profile (all built-in profiles when `None`).
+    pub profile: Option<Profile>,
+}
+
+/// A whole run: every result and the stale divergence entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Report {
+    /// The target's name.
+    pub target: String,
+    /// Results counted.
+    pub total: usize,
+    /// Conforming results.
+    pub passed: usize,
+    /// Results that fail the run (fail, unexpected pass, error).
+    pub failed: usize,
+    /// Results the target skipped.
+    pub skipped: usize,
+    /// Results excused by the known-divergence file.
+    pub known_divergences: usize,
+    /// Known-divergence entries that match no case of the corpus.
+    pub stale_divergences: Vec<String>,
+    /// Every result, in corpus order, profile by profile.
+    pub results: Vec<CaseResult>,
+}
+
+impl Report {
+    /// Whether the run conforms: nothing failed and no divergence entry is stale.
+    pub fn conforms(&self) -> bool {
+        self.failed == 0 && self.stale_divergences.is_empty()
+    }
+}
+
+/// Runs the selected cases against `target`.
+pub fn run(
+    corpus: &Corpus,
+    target: &mut dyn ClientTarget,
+    selection: &Selection<'_>,
+    known: &KnownDivergences,
+) -> Report {
+    let profiles: Vec<Profile> = match selection.profile {
+        Some(p) => vec![p],
+        None => Profile::ALL.to_vec(),
+    };
+    let mut results = Vec::new();
+    for (_, case) in corpus.client_cases() {
+        if selection.filter.is_some_and(|f| !case.id.contains(f)) {
+            continue;
+        }
+        for profile in &profiles {
+            let answer = target.check_client(case, profile);
+            results.push(judge(case, profile, answer, known));
+        }
+    }
+    let stale_divergences = known.stale(corpus.client_cases().map(|(_, c)| c.id.as_str()));
+    let count = |s: Status| results.iter().filter(|r| r.status == s).count();
+    Report {
+        target: target.name(),
+        total: results.len(),
+        passed: count(Status::Pass),
+        failed: results.iter().filter(|r| r.status.fails_run()).count(),
+        skipped: count(Status::Skip),
+        known_divergences: count(Status::KnownDivergence),
+        stale_divergences,
+        results,
+    }
+}
+
+fn judge(
+    case: &ClientCase,
+    profile: &Profile,
+    answer: Answer,
+    known: &KnownDivergences,
+) -> CaseResult {
+    let expected = case.expected.for_profile(profile);
+    let expected_reason = case.reason.and_then(|r| r.for_profile(profile));
+    let (actual, reason, explanation, verdict_status, message) = match answer {
+        Answer::Skipped(why) => ("skipped".to_string(), None, Some(why), Status::Skip, None),
+        Answer::Error(why) => ("error".to_string(), None, Some(why), Status::Error, None),
+        Answer::Verdict {
+            verdict,
+            reason,
+            explanation,
+        } => {
+            let (status, message) = if !expected.admits(verdict) {
+                (
+                    Status::Fail,
+                    Some(format!("expected {}, got {verdict}", expected.as_str())),
+                )
+            } else {
+                match (expected_reason, reason) {
+                    (Some(want), Some(got)) if want != got => (
+                        Status::Fail,
+                        Some(format!("expected reason {want}, got {got}")),
+                    ),
+                    _ => (Status::Pass, None),
+                }
+            };
+            (
+                verdict.as_str().to_string(),
+                reason.map(|r| r.code().to_string()),
+                explanation,
+                status,
+                message,
+            )
+        }
+    };
+    let listed = known.lookup(&case.id, profile.name);
+    let (status, message) = match (verdict_status, listed) {
+        (Status::Fail, Some(entry)) if entry.actual == actual => (
+            Status::KnownDivergence,
+            Some(format!("known divergence: {}", entry.reason)),
+        ),
+        (Status::Fail, Some(entry)) => (
+            Status::Fail,
+            Some(format!(
+                "listed as a known divergence with actual `{}`, but got `{actual}`",
+                entry.actual
+            )),
+        ),
+        (Status::Pass, Some(entry)) => (
+            Status::UnexpectedPass,
+            Some(format!(
+                "listed as a known divergence ({}), but it conforms now: remove the entry",
+                entry.reason
+            )),
+        ),
+        (status, _) => (status, message),
+    };
+    CaseResult {
+        id: case.id.clone(),
+        profile: profile.name.to_string(),
+        expected,
+        expected_reason: expected_reason.map(|r| r.code().to_string()),
+        actual,
+        reason,
+        explanation,
+        status,
+        message,
+    }
+}

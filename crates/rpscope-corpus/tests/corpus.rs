@@ -1,0 +1,146 @@
+//! The corpus itself: it loads, lints clean, conforms, matches its schema, and
+//! its generated topic matches its source.
+
+use rpscope_core::PublicSuffixList;
+use rpscope_corpus::{lint, run, schema, Builtin, Corpus, KnownDivergences, Selection, Status};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn embedded() -> Corpus {
+    Corpus::embedded().unwrap_or_else(|errors| panic!("the corpus does not load: {errors:#?}"))
+}
+
+#[test]
+fn the_embedded_corpus_is_the_one_on_disk() {
+    let disk = Corpus::from_dir(&root().join("corpus")).expect("corpus/ loads");
+    let names = |c: &Corpus| c.topics.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&embedded()), names(&disk));
+    assert_eq!(embedded().len(), disk.len());
+}
+
+#[test]
+fn the_corpus_lints_clean() {
+    let findings = lint::lint(&embedded());
+    assert!(
+        findings.is_empty(),
+        "corpus lint findings:\n{}",
+        findings
+            .iter()
+            .map(|f| f.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn the_builtin_core_conforms_to_every_case_under_every_profile() {
+    let psl = PublicSuffixList::vendored();
+    let corpus = embedded();
+    let report = run(
+        &corpus,
+        &mut Builtin::new(&psl),
+        &Selection::default(),
+        &KnownDivergences::none(),
+    );
+    let failures: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| r.status != Status::Pass)
+        .map(|r| {
+            format!(
+                "{} [{}]: {}",
+                r.id,
+                r.profile,
+                r.message.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} results fail:\n{}",
+        failures.len(),
+        report.total,
+        failures.join("\n")
+    );
+    assert_eq!(report.total, corpus.len() * 3);
+}
+
+#[test]
+fn the_checked_in_schemas_match_the_types() {
+    for (name, text) in schema::all() {
+        let path = root().join("corpus/schema").join(name);
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == text,
+            "{} is stale: run `cargo run -p rpscope-cli -- corpus schema --write corpus/schema`",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn every_topic_file_validates_against_the_case_file_schema() {
+    let schema_text =
+        std::fs::read_to_string(root().join("corpus/schema/case-file.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let dir = root().join("corpus/cases");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let value: serde_json::Value = toml::from_str(&text).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}:\n{}",
+            path.display(),
+            errors.join("\n")
+        );
+        checked += 1;
+    }
+    assert!(checked > 0);
+}
+
+#[test]
+fn a_report_validates_against_the_report_schema() {
+    let psl = PublicSuffixList::vendored();
+    let report = run(
+        &embedded(),
+        &mut Builtin::new(&psl),
+        &Selection {
+            filter: Some("spec-examples::"),
+            profile: None,
+        },
+        &KnownDivergences::none(),
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("corpus/schema/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let value = serde_json::to_value(&report).unwrap();
+    assert!(validator.is_valid(&value));
+    // And the schema is not vacuous: a report without `results` is refused.
+    let mut broken = value.clone();
+    broken.as_object_mut().unwrap().remove("results");
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn psl_tests_topic_is_generated_from_test_psl_txt() {
+    let psl = PublicSuffixList::vendored();
+    let source = std::fs::read_to_string(root().join("data/psl/test_psl.txt")).unwrap();
+    let generated = rpscope_corpus::psl_tests::import(&source, &psl).unwrap();
+    let on_disk = std::fs::read_to_string(root().join("corpus/cases/psl-tests.toml")).unwrap();
+    assert!(
+        generated == on_disk,
+        "corpus/cases/psl-tests.toml is stale: run `cargo run -p rpscope-cli -- corpus import-psl-tests data/psl/test_psl.txt > corpus/cases/psl-tests.toml`"
+    );
+}

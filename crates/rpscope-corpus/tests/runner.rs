@@ -1,0 +1,323 @@
+//! The runner's and linter's contracts, on small corpora written for each test.
+
+use rpscope_core::{Profile, PublicSuffixList, Reason, Verdict};
+use rpscope_corpus::report::{render, Format};
+use rpscope_corpus::{
+    lint, run, Answer, ClientCase, ClientTarget, Corpus, KnownDivergences, Selection, Status,
+};
+use std::path::PathBuf;
+
+const FLAGS: &str = r#"
+[flags.dot-boundary]
+description = "d"
+[flags.related-origins]
+description = "r"
+[flags.browser-divergence]
+description = "b"
+"#;
+
+/// Writes a corpus directory with one topic file `demo.toml`.
+fn corpus(cases: &str) -> Corpus {
+    let dir = std::env::temp_dir().join(format!(
+        "rpscope-runner-{}-{}",
+        std::process::id(),
+        fastrand()
+    ));
+    std::fs::create_dir_all(dir.join("cases")).unwrap();
+    std::fs::write(dir.join("flags.toml"), FLAGS).unwrap();
+    std::fs::write(
+        dir.join("cases/demo.toml"),
+        format!("kind = \"client\"\ndescription = \"demo\"\n{cases}"),
+    )
+    .unwrap();
+    let c = Corpus::from_dir(&dir).unwrap_or_else(|e| panic!("{e:?}"));
+    std::fs::remove_dir_all(&dir).ok();
+    c
+}
+
+fn fastrand() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+const LOOK_ALIKE: &str = r#"
+[[case]]
+id = "demo::look-alike"
+description = "x"
+source = ["HTML"]
+origin = "https://evil-example.com"
+rp_id = "example.com"
+flags = ["dot-boundary"]
+expected = "reject"
+reason = "rp-id-not-suffix"
+"#;
+
+/// A target that accepts everything, as a buggy implementation might.
+struct AcceptAll;
+impl ClientTarget for AcceptAll {
+    fn name(&self) -> String {
+        "accept-all".into()
+    }
+    fn check_client(&mut self, _: &ClientCase, _: &Profile) -> Answer {
+        Answer::Verdict {
+            verdict: Verdict::Accept,
+            reason: None,
+            explanation: None,
+        }
+    }
+}
+
+/// A target that answers with a fixed reason.
+struct Says(Reason);
+impl ClientTarget for Says {
+    fn name(&self) -> String {
+        "says".into()
+    }
+    fn check_client(&mut self, _: &ClientCase, _: &Profile) -> Answer {
+        Answer::Verdict {
+            verdict: self.0.verdict(),
+            reason: Some(self.0),
+            explanation: None,
+        }
+    }
+}
+
+fn spec_only() -> Selection<'static> {
+    Selection {
+        filter: None,
+        profile: Some(Profile::SPEC),
+    }
+}
+
+#[test]
+fn a_wrong_verdict_fails_and_the_builtin_passes() {
+    let c = corpus(LOOK_ALIKE);
+    let bad = run(&c, &mut AcceptAll, &spec_only(), &KnownDivergences::none());
+    assert_eq!(
+        (bad.total, bad.failed, bad.results[0].status),
+        (1, 1, Status::Fail)
+    );
+    assert!(!bad.conforms());
+    let psl = PublicSuffixList::vendored();
+    let good = run(
+        &c,
+        &mut rpscope_corpus::Builtin::new(&psl),
+        &Selection::default(),
+        &KnownDivergences::none(),
+    );
+    assert_eq!((good.total, good.passed), (3, 3));
+    assert!(good.conforms());
+}
+
+#[test]
+fn a_right_verdict_with_the_wrong_reason_fails() {
+    let c = corpus(LOOK_ALIKE);
+    let r = run(
+        &c,
+        &mut Says(Reason::RpIdPublicSuffix),
+        &spec_only(),
+        &KnownDivergences::none(),
+    );
+    assert_eq!(r.results[0].status, Status::Fail);
+    assert!(r.results[0]
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("expected reason rp-id-not-suffix"));
+}
+
+#[test]
+fn known_divergences_excuse_but_never_rot() {
+    let c = corpus(LOOK_ALIKE);
+    let known = KnownDivergences::parse(r#"{"demo::look-alike": {"expected": "reject", "actual": "accept", "reason": "we are lax"}}"#).unwrap();
+    let excused = run(&c, &mut AcceptAll, &spec_only(), &known);
+    assert_eq!(excused.results[0].status, Status::KnownDivergence);
+    assert!(excused.conforms());
+
+    let fixed = run(&c, &mut Says(Reason::RpIdNotSuffix), &spec_only(), &known);
+    assert_eq!(fixed.results[0].status, Status::UnexpectedPass);
+    assert!(!fixed.conforms());
+
+    let stale = KnownDivergences::parse(
+        r#"{"demo::gone": {"expected": "reject", "actual": "accept", "reason": "old"}}"#,
+    )
+    .unwrap();
+    let r = run(&c, &mut Says(Reason::RpIdNotSuffix), &spec_only(), &stale);
+    assert_eq!(r.stale_divergences, ["demo::gone"]);
+    assert!(!r.conforms());
+
+    let other_profile = KnownDivergences::parse(r#"{"demo::look-alike": {"expected": "reject", "actual": "accept", "reason": "x", "profile": "firefox"}}"#).unwrap();
+    assert_eq!(
+        run(&c, &mut AcceptAll, &spec_only(), &other_profile).results[0].status,
+        Status::Fail
+    );
+}
+
+#[test]
+fn acceptable_admits_both_verdicts() {
+    let c = corpus(
+        r#"
+[[case]]
+id = "demo::either"
+description = "x"
+source = ["s"]
+origin = "https://a.example"
+expected = "acceptable"
+note = "unsettled"
+"#,
+    );
+    assert!(run(
+        &c,
+        &mut AcceptAll,
+        &Selection::default(),
+        &KnownDivergences::none()
+    )
+    .conforms());
+    assert!(run(
+        &c,
+        &mut Says(Reason::RpIdNotSuffix),
+        &Selection::default(),
+        &KnownDivergences::none()
+    )
+    .conforms());
+}
+
+#[test]
+fn filter_and_profile_select() {
+    let c = corpus(LOOK_ALIKE);
+    let none = run(
+        &c,
+        &mut AcceptAll,
+        &Selection {
+            filter: Some("nothing"),
+            profile: None,
+        },
+        &KnownDivergences::none(),
+    );
+    assert_eq!(none.total, 0);
+    let all = run(
+        &c,
+        &mut AcceptAll,
+        &Selection {
+            filter: Some("look"),
+            profile: None,
+        },
+        &KnownDivergences::none(),
+    );
+    assert_eq!(all.total, 3);
+}
+
+#[test]
+fn lint_catches_every_rule() {
+    let c = corpus(
+        r#"
+[[case]]
+id = "other::wrong-topic"
+description = "x"
+source = ["s"]
+origin = "https://a.example"
+expected = "accept"
+
+[[case]]
+id = "demo::Bad_Name"
+description = ""
+source = []
+origin = "https://a.example"
+flags = ["no-such-flag", "dot-boundary", "dot-boundary"]
+expected = "acceptable"
+reason = "rp-id-equals-host"
+
+[[case]]
+id = "demo::dup"
+description = "x"
+source = ["s"]
+origin = "https://a.example"
+expected = { spec = "accept", chromium = "reject", firefox = "reject" }
+reason = "rp-id-not-suffix"
+
+[[case]]
+id = "demo::dup"
+description = "x"
+source = ["s"]
+origin = "https://a.example"
+expected = "accept"
+[case.well_known]
+status = 200
+body = "{}"
+"#,
+    );
+    let messages: Vec<String> = lint::lint(&c).iter().map(|f| f.to_string()).collect();
+    let all = messages.join("\n");
+    for needle in [
+        "other::wrong-topic: the id must start with `demo::`",
+        "demo::Bad_Name: the id must be `demo::<name>`",
+        "demo::Bad_Name: the description is empty",
+        "demo::Bad_Name: every case needs at least one non-empty source",
+        "demo::Bad_Name: unknown flag `no-such-flag`",
+        "demo::Bad_Name: flag `dot-boundary` is listed twice",
+        "demo::Bad_Name: `spec` expects `acceptable`, so it cannot name the reason",
+        "demo::Bad_Name: an `acceptable` expectation needs a `note`",
+        "demo::dup: `spec` expects `accept`, but the reason `rp-id-not-suffix` means `reject`",
+        "demo::dup: profiles expect different outcomes, so the case must carry `browser-divergence`",
+        "demo::dup: duplicate id",
+        "demo::dup: a case with `well_known` must carry the `related-origins` flag",
+    ] {
+        assert!(all.contains(needle), "lint missed: {needle}\n--- got:\n{all}");
+    }
+}
+
+#[test]
+fn unknown_fields_and_bad_values_do_not_load() {
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("rpscope-runner-bad-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("cases")).unwrap();
+    std::fs::write(dir.join("flags.toml"), FLAGS).unwrap();
+    let bad = [
+        ("typo.toml", "kind = \"client\"\ndescription = \"d\"\n[[case]]\nid = \"typo::a\"\ndescription = \"x\"\nsource = [\"s\"]\norigin = \"https://a\"\nexpectd = \"accept\"\n"),
+        ("verdict.toml", "kind = \"client\"\ndescription = \"d\"\n[[case]]\nid = \"verdict::a\"\ndescription = \"x\"\nsource = [\"s\"]\norigin = \"https://a\"\nexpected = \"valid\"\n"),
+        ("code.toml", "kind = \"client\"\ndescription = \"d\"\n[[case]]\nid = \"code::a\"\ndescription = \"x\"\nsource = [\"s\"]\norigin = \"https://a\"\nexpected = \"accept\"\nreason = \"no-such-code\"\n"),
+        ("kind.toml", "kind = \"server-ish\"\ndescription = \"d\"\n"),
+    ];
+    for (name, text) in bad {
+        std::fs::write(dir.join("cases").join(name), text).unwrap();
+    }
+    let errors = Corpus::from_dir(&dir).unwrap_err();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(errors.len(), 4, "{errors:#?}");
+}
+
+#[test]
+fn reports_render_in_every_format() {
+    let c = corpus(LOOK_ALIKE);
+    let r = run(
+        &c,
+        &mut AcceptAll,
+        &Selection::default(),
+        &KnownDivergences::none(),
+    );
+    let json: serde_json::Value = serde_json::from_str(&render(&r, Format::Json)).unwrap();
+    assert_eq!(
+        (
+            json["total"].as_u64(),
+            json["failed"].as_u64(),
+            json["passed"].as_u64()
+        ),
+        (Some(3), Some(3), Some(0))
+    );
+    for key in ["id", "profile", "expected", "actual", "status"] {
+        assert!(json["results"][0].get(key).is_some(), "{key}");
+    }
+    let junit = render(&r, Format::Junit);
+    assert!(junit.starts_with("<?xml"), "{junit}");
+    assert!(
+        junit.contains(r#"<testsuite name="rpscope.spec" tests="1""#),
+        "{junit}"
+    );
+    assert!(junit.contains("<failure"), "{junit}");
+    let md = render(&r, Format::Markdown);
+    assert!(md.contains("| spec | 1 | 0 | 1 | 0 | 0 |"), "{md}");
+    assert!(md.contains("`demo::look-alike`"));
+    let human = render(&r, Format::Human);
+    assert!(human.contains("accept-all: DOES NOT CONFORM"), "{human}");
+}
