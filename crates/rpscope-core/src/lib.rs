@@ -6,6 +6,8 @@
 //! * [`client`]: what a browser decides (caller origin, RP ID syntax, HTML's
 //!   registrable-domain-suffix test, Related Origin Requests), parameterised by
 //!   a [`Profile`] (the spec, Chromium, Firefox).
+//! * [`server`]: what an RP checks after a ceremony (origin policy, compiled once,
+//!   matched without allocating), with the same reason codes.
 //! * [`psl`]: the Public Suffix List, vendored and pinned, or loaded by the caller.
 //! * [`reason`]: the stable reason codes every verdict carries.
 //!
@@ -26,6 +28,7 @@ pub mod client;
 pub mod profile;
 pub mod psl;
 pub mod reason;
+pub mod server;
 
 pub use profile::Profile;
 pub use psl::PublicSuffixList;

@@ -125,6 +125,62 @@ reasons! {
     /// The caller's entry was skipped because the label limit was reached first.
     RelatedOriginsLabelLimit = ("related-origins-label-limit", Reject,
         "the related-origins document reached its label limit before any entry matched"),
+    /// Server side: the presented origin matches the policy (and every other check passed).
+    OriginMatch = ("origin-match", Accept,
+        "the presented origin matches the RP's policy"),
+    /// Server side: the presented origin matches no pattern of the policy.
+    OriginNotAllowed = ("origin-not-allowed", Reject,
+        "the presented origin matches no origin the RP expects"),
+    /// Server side: `crossOrigin` is true but the policy does not allow embedding.
+    CrossOriginNotAllowed = ("cross-origin-not-allowed", Reject,
+        "the ceremony ran in a cross-origin frame, which the RP does not allow"),
+    /// Server side: the `topOrigin` is missing, malformed or not an expected embedder.
+    TopOriginNotAllowed = ("top-origin-not-allowed", Reject,
+        "the top-level origin is not one the RP expects to embed it"),
+    /// Server side: a `topOrigin` came with `crossOrigin` false or absent.
+    InconsistentCrossOrigin = ("inconsistent-cross-origin", Reject,
+        "a topOrigin was sent although the ceremony was not cross-origin"),
+    /// Server side: `rpIdHash` is not the SHA-256 of any RP ID of the policy.
+    RpIdHashMismatch = ("rp-id-hash-mismatch", Reject,
+        "the authenticator data's rpIdHash is not the hash of an expected RP ID"),
+    /// Server side: the policy itself is not valid.
+    InvalidPolicy = ("invalid-policy", Reject,
+        "the RP's policy is not valid"),
+}
+
+impl Reason {
+    /// The codes a client-side check can give.
+    pub const CLIENT: &'static [Reason] = &[
+        Reason::RpIdEqualsHost,
+        Reason::RpIdRegistrableSuffix,
+        Reason::RelatedOriginsMatch,
+        Reason::InvalidOrigin,
+        Reason::OpaqueOrigin,
+        Reason::InsecureScheme,
+        Reason::IpAddressOrigin,
+        Reason::InvalidRpId,
+        Reason::IpAddressRpId,
+        Reason::RpIdPublicSuffix,
+        Reason::RpIdNotSuffix,
+        Reason::RelatedOriginsBadStatus,
+        Reason::RelatedOriginsBadContentType,
+        Reason::RelatedOriginsTooLarge,
+        Reason::RelatedOriginsBadJson,
+        Reason::RelatedOriginsNoMatch,
+        Reason::RelatedOriginsLabelLimit,
+    ];
+
+    /// The codes a server-side verification can give (`invalid-origin` is shared).
+    pub const SERVER: &'static [Reason] = &[
+        Reason::OriginMatch,
+        Reason::InvalidOrigin,
+        Reason::OriginNotAllowed,
+        Reason::CrossOriginNotAllowed,
+        Reason::TopOriginNotAllowed,
+        Reason::InconsistentCrossOrigin,
+        Reason::RpIdHashMismatch,
+        Reason::InvalidPolicy,
+    ];
 }
 
 impl fmt::Display for Reason {
@@ -166,7 +222,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_three_accept_codes_accept() {
+    fn only_the_documented_codes_accept() {
         let accepts: Vec<_> = Reason::ALL
             .iter()
             .filter(|r| r.verdict() == Verdict::Accept)
@@ -177,8 +233,23 @@ mod tests {
             [
                 "rp-id-equals-host",
                 "rp-id-registrable-suffix",
-                "related-origins-match"
+                "related-origins-match",
+                "origin-match"
             ]
         );
+    }
+
+    #[test]
+    fn client_and_server_codes_cover_every_code() {
+        let mut both: Vec<Reason> = Reason::CLIENT
+            .iter()
+            .chain(Reason::SERVER)
+            .copied()
+            .collect();
+        both.sort();
+        both.dedup();
+        let mut all = Reason::ALL.to_vec();
+        all.sort();
+        assert_eq!(both, all);
     }
 }
