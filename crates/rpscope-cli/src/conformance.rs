@@ -3,7 +3,7 @@
 use crate::{CliError, Exit};
 use rpscope_core::{Profile, PublicSuffixList};
 use rpscope_corpus::report::{self, Format};
-use rpscope_corpus::{Builtin, Corpus, KnownDivergences, Selection};
+use rpscope_corpus::{Builtin, Corpus, KnownDivergences, Selection, Side};
 use std::io::Write;
 use std::path::Path;
 
@@ -11,8 +11,10 @@ use std::path::Path;
 pub struct Args<'a> {
     /// A corpus directory instead of the embedded corpus.
     pub corpus: Option<&'a Path>,
-    /// Only this profile.
+    /// Only this client profile.
     pub profile: Option<Profile>,
+    /// Only this side.
+    pub side: Option<Side>,
     /// Only ids containing this.
     pub filter: Option<&'a str>,
     /// The report format.
@@ -48,6 +50,7 @@ pub fn run(args: Args<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
     let selection = Selection {
         filter: args.filter,
         profile: args.profile,
+        side: args.side,
     };
     let report = rpscope_corpus::run(&corpus, &mut Builtin::new(psl), &selection, &known);
     if report.total == 0 {

@@ -5,6 +5,8 @@ pub mod check;
 pub mod conformance;
 pub mod corpus;
 pub mod jsonl;
+pub mod lint;
+pub mod verify;
 
 use rpscope_core::Verdict;
 use std::fmt;

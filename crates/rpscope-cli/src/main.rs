@@ -3,8 +3,9 @@
 //! Exit codes, for every command: 0 accept / all good, 1 reject / a finding,
 //! 2 usage or input error (with a message on stderr).
 
-use rpscope_cli::{check, conformance, corpus, CliError, Exit};
+use rpscope_cli::{check, conformance, corpus, lint, verify, CliError, Exit};
 use rpscope_corpus::report::Format;
+use rpscope_corpus::Side;
 
 use clap::{Args, Parser, Subcommand};
 use rpscope_core::PublicSuffixList;
@@ -39,6 +40,12 @@ enum Command {
     /// Decide whether a caller origin may use an RP ID, as a browser would
     #[command(after_long_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Verify what a ceremony presents (origin, crossOrigin, topOrigin, rpIdHash) against an RP's policy
+    #[command(after_long_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
+    /// Check an RP's configuration for what browsers and users will hit, with fixes
+    #[command(after_long_help = LINT_EXAMPLES)]
+    Lint(LintArgs),
     /// Run the conformance corpus against the built-in core and report
     #[command(after_long_help = CONFORMANCE_EXAMPLES)]
     Conformance(ConformanceArgs),
@@ -48,7 +55,8 @@ enum Command {
 }
 
 const CONFORMANCE_EXAMPLES: &str = "\
-Every case runs under every profile unless --profile picks one. A case conforms when the
+Client-side cases run under every profile (spec, chromium, firefox) and server-side cases run
+once (reported under the profile `server`), unless --profile picks one. A case conforms when the
 verdict is one its expectation admits (`acceptable` admits both) and, where the case names a
 reason code, the reason agrees.
 
@@ -65,10 +73,95 @@ listed id the corpus lacks (stale) fail the run too.
 
 Exit codes: 0 every case conforms, 1 a failure, 2 usage or input error.";
 
+const VERIFY_EXAMPLES: &str = "\
+The policy file (TOML):
+  rp_ids = [\"example.com\"]
+  origins = [\"https://example.com\", \"https://*.example.com\", \"https://pve.example.com:*\",
+             \"android:apk-key-hash:2jmj7l5rSw0yVb_vlWAYkK_YBwk\"]
+  allow_cross_origin = false      # default
+  top_origins = []                # default
+
+Patterns: an exact origin (case, a trailing / and a default port are normalised away), a
+subdomain wildcard https://*.example.com (strict subdomains, never the apex), a port wildcard
+https://example.com:*, or an app origin (exact, case-sensitive). The presented origin must be a
+serialised origin, as browsers send it. Checks run in order: origin, cross-origin consistency,
+top origin, rpIdHash.
+
+Examples:
+  rpscope verify --policy rp.toml --origin https://login.example.com
+  rpscope verify --policy rp.toml --origin https://example.com --cross-origin --top-origin https://shop.example.net
+  rpscope verify --policy rp.toml --origin https://example.com \\
+    --rp-id-hash a379a6f6eeafb9a55e378c118034e2751e682fab9f2d30ab13d2125586ce1947
+
+Batch lines: {\"id\", \"policy\": {…}, \"origin\", \"cross_origin\", \"top_origin\", \"rp_id_hash\" (hex)}; output
+{\"id\", \"verdict\", \"reason\", \"explanation\"}, or {\"id\", \"line\", \"error\"} for a line that cannot be read.
+
+Exit codes: 0 accept, 1 reject, 2 usage or input error (a batch exits 0 unless its input cannot be read).";
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The RP's policy (TOML)
+    #[arg(long, value_name = "FILE", required_unless_present = "batch")]
+    policy: Option<PathBuf>,
+    /// clientDataJSON.origin
+    #[arg(long, value_name = "ORIGIN", required_unless_present = "batch")]
+    origin: Option<String>,
+    /// clientDataJSON.crossOrigin is true
+    #[arg(long)]
+    cross_origin: bool,
+    /// clientDataJSON.topOrigin
+    #[arg(long, value_name = "ORIGIN")]
+    top_origin: Option<String>,
+    /// authenticatorData.rpIdHash, as hex
+    #[arg(long, value_name = "HEX")]
+    rp_id_hash: Option<String>,
+    /// Print the verdict as one JSON object
+    #[arg(long)]
+    json: bool,
+    /// Read JSON Lines requests from FILE (`-` for stdin), each with its own policy
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["policy", "origin", "cross_origin", "top_origin", "rp_id_hash", "json"])]
+    batch: Option<PathBuf>,
+}
+
+const LINT_EXAMPLES: &str = "\
+The configuration is a policy (as for `rpscope verify`) with an optional [deployment] table:
+
+  rp_ids = [\"pve.example.com\"]
+  origins = [\"https://pve.example.com\", \"https://local.pve.example.com\"]
+
+  [deployment]
+  served_at = [\"https://local.pve.example.com:8006/\"]   # the URLs users actually open
+  well_known = \"webauthn.json\"   # served at https://{rp_ids[0]}/.well-known/webauthn
+
+For this home-lab configuration rpscope lint reports port-not-configured: users open the
+hypervisor on :8006, browsers put the port into clientDataJSON.origin, and the policy lists the
+host without it. Fix: add https://local.pve.example.com:8006 (or https://local.pve.example.com:*).
+
+It also reports: origins no RP ID covers (and no related-origins document lists), RP IDs that are
+public suffixes or IPs, http origins other than localhost, origins not written as browsers send
+them, related-origins documents over 5 labels, wildcards that admit any subdomain, cross-origin
+settings that cannot work, and malformed android:apk-key-hash values. docs/lint.md lists every code.
+
+Exit codes: 0 no error (warnings allowed), 1 at least one error, 2 usage or input error.";
+
+#[derive(Args)]
+struct LintArgs {
+    /// The RP configuration (TOML)
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// The /.well-known/webauthn document served at the first RP ID (overrides [deployment] well_known)
+    #[arg(long, value_name = "FILE")]
+    well_known: Option<PathBuf>,
+    /// Print the findings as JSON
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Args)]
 struct ConformanceArgs {
-    /// Run only this profile [default: spec, chromium and firefox]
-    #[arg(long, value_name = "PROFILE", long_help = PROFILES_HELP)]
+    /// Run only this client profile, or `server` for the server-side cases only
+    /// [default: every client profile and the server-side cases]
+    #[arg(long, value_name = "PROFILE")]
     profile: Option<String>,
 
     /// Run only cases whose id contains this text (e.g. `dots::` for one topic)
@@ -202,10 +295,19 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
     let psl = load_psl(cli.psl.as_deref())?;
     match cli.command {
         Command::Check(args) => run_check(args, &psl),
+        Command::Verify(args) => run_verify(args, &psl),
+        Command::Lint(args) => lint::run(&args.file, args.well_known.as_deref(), args.json, &psl),
         Command::Conformance(args) => {
-            let profile = match &args.profile {
-                Some(name) => Some(check::profile_named(name).map_err(CliError::new)?),
-                None => None,
+            let (profile, side) = match args.profile.as_deref() {
+                None => (None, None),
+                Some("server") => (None, Some(Side::Server)),
+                Some(name) => (
+                    Some(
+                        check::profile_named(name)
+                            .map_err(|e| CliError::new(format!("{e}, or server")))?,
+                    ),
+                    Some(Side::Client),
+                ),
             };
             let format = Format::parse(&args.format).ok_or_else(|| {
                 CliError::new(format!(
@@ -217,6 +319,7 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                 conformance::Args {
                     corpus: args.corpus.as_deref(),
                     profile,
+                    side,
                     filter: args.filter.as_deref(),
                     format,
                     known_divergences: args.known_divergences.as_deref(),
@@ -255,6 +358,33 @@ fn run_check(args: CheckArgs, psl: &PublicSuffixList) -> Result<Exit, CliError> 
                     b,
                 )
             }),
+            json: args.json,
+        },
+        psl,
+    )
+}
+
+fn run_verify(args: VerifyArgs, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+    if let Some(path) = &args.batch {
+        return verify::batch(open_input(path)?, psl);
+    }
+    let (Some(policy), Some(origin)) = (&args.policy, &args.origin) else {
+        return Err(CliError::new(
+            "--policy and --origin are required without --batch",
+        ));
+    };
+    let policy = verify::read_policy(policy)?;
+    let rp_id_hash = match &args.rp_id_hash {
+        Some(h) => Some(verify::decode_hash(h).map_err(CliError::new)?),
+        None => None,
+    };
+    verify::single(
+        &policy,
+        verify::Single {
+            origin,
+            cross_origin: args.cross_origin,
+            top_origin: args.top_origin.as_deref(),
+            rp_id_hash,
             json: args.json,
         },
         psl,

@@ -351,22 +351,23 @@ fn corpus_lint_and_export() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["format_version"], 1);
-    let cases: usize = v["topics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["case"].as_array().unwrap().len())
-        .sum();
-    let json = rpscope(
-        &["conformance", "--format", "json", "--profile", "spec"],
-        "",
-    );
+    let count = |kind: &str| -> usize {
+        v["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"] == kind)
+            .map(|t| t["case"].as_array().unwrap().len())
+            .sum()
+    };
+    let json = rpscope(&["conformance", "--format", "json"], "");
     let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(
         report["total"].as_u64().unwrap() as usize,
-        cases,
+        count("client") * 3 + count("server"),
         "export and conformance see the same cases"
     );
+    assert!(count("server") > 0);
     assert!(v["flags"]["security-critical"].is_string());
 }
 
@@ -382,4 +383,214 @@ fn no_stray_cli_snapshots() {
             "snapshots/cli/{name} is not referenced by tests/cli.rs"
         );
     }
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("rpscope-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn verify_single_requests_and_exit_codes() {
+    let policy = temp_file("verify.toml", "rp_ids = [\"example.com\"]\norigins = [\"https://*.example.com\", \"https://example.com/\"]\n");
+    let p = policy.to_str().unwrap();
+    let o = rpscope(
+        &[
+            "verify",
+            "--policy",
+            p,
+            "--origin",
+            "https://login.example.com",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("accept (origin-match)"));
+    let o = rpscope(
+        &[
+            "verify",
+            "--policy",
+            p,
+            "--origin",
+            "https://evil-example.com",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["reason"], "origin-not-allowed");
+    // sha256("example.com")
+    let hash = "a379a6f6eeafb9a55e378c118034e2751e682fab9f2d30ab13d2125586ce1947";
+    let o = rpscope(
+        &[
+            "verify",
+            "--policy",
+            p,
+            "--origin",
+            "https://example.com",
+            "--rp-id-hash",
+            hash,
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = rpscope(
+        &[
+            "verify",
+            "--policy",
+            p,
+            "--origin",
+            "https://example.com",
+            "--top-origin",
+            "https://x.example.com",
+        ],
+        "",
+    );
+    assert!(stdout(&o).starts_with("reject (inconsistent-cross-origin)"));
+    assert_eq!(
+        rpscope(
+            &[
+                "verify",
+                "--policy",
+                p,
+                "--origin",
+                "https://example.com",
+                "--rp-id-hash",
+                "zz"
+            ],
+            ""
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        rpscope(
+            &[
+                "verify",
+                "--policy",
+                "/no/such.toml",
+                "--origin",
+                "https://example.com"
+            ],
+            ""
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    let bad = temp_file(
+        "bad.toml",
+        "rp_ids = [\"example.com\"]\norigins = []\nextra = 1\n",
+    );
+    let o = rpscope(
+        &[
+            "verify",
+            "--policy",
+            bad.to_str().unwrap(),
+            "--origin",
+            "https://example.com",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown field `extra`"),
+        "{}",
+        stderr(&o)
+    );
+    let invalid = temp_file(
+        "invalid.toml",
+        "rp_ids = []\norigins = [\"https://*.com\"]\n",
+    );
+    let o = rpscope(
+        &[
+            "verify",
+            "--policy",
+            invalid.to_str().unwrap(),
+            "--origin",
+            "https://example.com",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("reject (invalid-policy)"));
+}
+
+#[test]
+fn verify_batch_answers_every_line() {
+    let input = [
+        r#"{"id":"ok","policy":{"rp_ids":["example.com"],"origins":["https://example.com"]},"origin":"https://example.com"}"#,
+        r#"{"id":"cross","policy":{"rp_ids":["example.com"],"origins":["https://example.com"],"allow_cross_origin":true,"top_origins":["https://*.example.net"]},"origin":"https://example.com","cross_origin":true,"top_origin":"https://shop.example.net"}"#,
+        r#"{"id":"bad-policy","policy":{"rp_ids":[],"origins":[]},"origin":"https://example.com"}"#,
+        r#"{"id":"bad-hash","policy":{"rp_ids":["example.com"],"origins":[]},"origin":"x","rp_id_hash":"nothex"}"#,
+        r#"not json"#,
+    ]
+    .join("\n");
+    let o = rpscope(&["verify", "--batch", "-"], &input);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["reason"], "origin-match");
+    assert_eq!(lines[1]["reason"], "origin-match");
+    assert_eq!(lines[2]["reason"], "invalid-policy");
+    assert_eq!(
+        (lines[3]["id"].as_str(), lines[3]["line"].as_u64()),
+        (Some("bad-hash"), Some(4))
+    );
+    assert_eq!(lines[4]["line"], 5);
+}
+
+#[test]
+fn lint_reports_the_home_lab_port_and_exits_1() {
+    let config = temp_file(
+        "pve.toml",
+        "rp_ids = [\"pve.example.com\"]\norigins = [\"https://pve.example.com\", \"https://local.pve.example.com\"]\n\n[deployment]\nserved_at = [\"https://local.pve.example.com:8006/\"]\n",
+    );
+    let o = rpscope(&["lint", config.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("error[port-not-configured]"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("add `https://local.pve.example.com:8006`"));
+    let fixed = temp_file("pve-fixed.toml", "rp_ids = [\"pve.example.com\"]\norigins = [\"https://local.pve.example.com:8006\"]\n\n[deployment]\nserved_at = [\"https://local.pve.example.com:8006/\"]\n");
+    let o = rpscope(&["lint", fixed.to_str().unwrap(), "--json"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap(),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn lint_reads_the_well_known_document() {
+    let config = temp_file("brands.toml", "rp_ids = [\"example.com\"]\norigins = [\"https://example.com\", \"https://example.co.uk\"]\n\n[deployment]\nwell_known = \"brands.json\"\n");
+    temp_file("brands.json", r#"{"origins":["https://example.co.uk"]}"#);
+    let o = rpscope(&["lint", config.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let other = temp_file("other.json", r#"{"origins":["https://example.de"]}"#);
+    let o = rpscope(
+        &[
+            "lint",
+            config.to_str().unwrap(),
+            "--well-known",
+            other.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("related-origins-missing-origin"));
+    assert_eq!(
+        rpscope(&["lint", "/no/such.toml"], "").status.code(),
+        Some(2)
+    );
 }

@@ -14,6 +14,120 @@ use std::borrow::Cow;
 pub enum TopicFile {
     /// Client-side cases: what a browser decides.
     Client(ClientTopic),
+    /// Server-side cases: what an RP's origin policy decides.
+    Server(ServerTopic),
+}
+
+/// A topic of server-side cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerTopic {
+    /// What the topic covers and why it matters.
+    pub description: String,
+    /// The cases, in reading order.
+    #[serde(rename = "case", default)]
+    pub cases: Vec<ServerCase>,
+}
+
+/// One server-side conformance case: a policy and what a ceremony presents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerCase {
+    /// Stable id, `<topic>::<name>` in kebab-case, unique across the corpus.
+    pub id: String,
+    /// What the case tests and why, in one or two sentences.
+    pub description: String,
+    /// Where the expectation comes from. At least one.
+    pub source: Vec<String>,
+    /// The RP's policy.
+    pub policy: rpscope_core::server::Policy,
+    /// `clientDataJSON.origin`.
+    pub origin: String,
+    /// `clientDataJSON.crossOrigin` (absent: not sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_origin: Option<bool>,
+    /// `clientDataJSON.topOrigin` (absent: not sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_origin: Option<String>,
+    /// `authenticatorData.rpIdHash` as the SHA-256 of this string (the usual way to write one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rp_id_hash_of: Option<String>,
+    /// `authenticatorData.rpIdHash` as hex, for hashes no string produces (wrong lengths).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rp_id_hash: Option<String>,
+    /// Flags from the registry in `corpus/flags.toml`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
+    /// The expected outcome.
+    pub expected: Outcome,
+    /// The expected reason code, where certain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ReasonCode>,
+    /// Why an expectation is `acceptable`, or anything a reader must know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl ServerCase {
+    /// The rpIdHash bytes the case presents, if any (`Err` for malformed hex).
+    pub fn rp_id_hash_bytes(&self) -> Result<Option<Vec<u8>>, String> {
+        use sha2::Digest as _;
+        match (&self.rp_id_hash_of, &self.rp_id_hash) {
+            (Some(_), Some(_)) => Err("give `rp_id_hash_of` or `rp_id_hash`, not both".into()),
+            (Some(s), None) => Ok(Some(sha2::Sha256::digest(s.as_bytes()).to_vec())),
+            (None, Some(h)) => hex::decode(h)
+                .map(Some)
+                .map_err(|e| format!("`rp_id_hash` is not hex: {e}")),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+/// Either kind of case, for code that treats them alike (lint, reports).
+#[derive(Debug, Clone, Copy)]
+pub enum AnyCase<'a> {
+    /// A client-side case.
+    Client(&'a ClientCase),
+    /// A server-side case.
+    Server(&'a ServerCase),
+}
+
+impl<'a> AnyCase<'a> {
+    /// The id.
+    pub fn id(&self) -> &'a str {
+        match self {
+            AnyCase::Client(c) => &c.id,
+            AnyCase::Server(c) => &c.id,
+        }
+    }
+    /// The description.
+    pub fn description(&self) -> &'a str {
+        match self {
+            AnyCase::Client(c) => &c.description,
+            AnyCase::Server(c) => &c.description,
+        }
+    }
+    /// The sources.
+    pub fn source(&self) -> &'a [String] {
+        match self {
+            AnyCase::Client(c) => &c.source,
+            AnyCase::Server(c) => &c.source,
+        }
+    }
+    /// The flags.
+    pub fn flags(&self) -> &'a [String] {
+        match self {
+            AnyCase::Client(c) => &c.flags,
+            AnyCase::Server(c) => &c.flags,
+        }
+    }
+    /// The note.
+    pub fn note(&self) -> Option<&'a str> {
+        match self {
+            AnyCase::Client(c) => c.note.as_deref(),
+            AnyCase::Server(c) => c.note.as_deref(),
+        }
+    }
 }
 
 /// A topic of client-side cases.

@@ -27,7 +27,7 @@ pub mod report;
 pub mod run;
 pub mod schema;
 
-pub use case::{ClientCase, Expected, Outcome, TopicFile};
+pub use case::{AnyCase, ClientCase, Expected, Outcome, ServerCase, TopicFile};
 pub use divergence::KnownDivergences;
 pub use load::{Corpus, LoadError, Topic};
-pub use run::{run, Answer, Builtin, ClientTarget, Report, Selection, Status};
+pub use run::{run, Answer, Builtin, Report, Selection, Side, Status, Target};

@@ -1,6 +1,6 @@
 //! `rpscope corpus lint`: the rules every case must keep.
 
-use crate::case::{ClientCase, Outcome};
+use crate::case::{AnyCase, ClientCase, Outcome, ServerCase};
 use crate::load::Corpus;
 use rpscope_core::Profile;
 use std::collections::BTreeMap;
@@ -42,11 +42,7 @@ pub fn lint(corpus: &Corpus) -> Vec<Finding> {
                 message: format!("the topic name `{}` is not kebab-case", topic.name),
             });
         }
-        let cases: Vec<_> = corpus
-            .client_cases()
-            .filter(|(t, _)| t.name == topic.name)
-            .map(|(_, c)| c)
-            .collect();
+        let cases = corpus.cases_of(topic);
         if cases.is_empty() {
             findings.push(Finding {
                 file: topic.origin.clone(),
@@ -58,26 +54,30 @@ pub fn lint(corpus: &Corpus) -> Vec<Finding> {
             let mut problem = |message: String| {
                 findings.push(Finding {
                     file: topic.origin.clone(),
-                    id: Some(case.id.clone()),
+                    id: Some(case.id().to_owned()),
                     message,
                 })
             };
-            if let Some(previous) = seen.insert(&case.id, &topic.origin) {
+            if let Some(previous) = seen.insert(case.id(), &topic.origin) {
                 problem(format!("duplicate id (also in {previous})"));
             }
-            check_case(case, &topic.name, &corpus.flags, &mut problem);
+            check_common(case, &topic.name, &corpus.flags, &mut problem);
+            match case {
+                AnyCase::Client(c) => check_client(c, &mut problem),
+                AnyCase::Server(c) => check_server(c, &mut problem),
+            }
         }
     }
     findings
 }
 
-fn check_case(
-    case: &ClientCase,
+fn check_common(
+    case: AnyCase<'_>,
     topic: &str,
     flags: &BTreeMap<String, String>,
     problem: &mut impl FnMut(String),
 ) {
-    match case.id.split_once("::") {
+    match case.id().split_once("::") {
         Some((t, name)) if t == topic && is_kebab(name) => {}
         Some((t, _)) if t != topic => problem(format!(
             "the id must start with `{topic}::` (the file's topic)"
@@ -86,14 +86,14 @@ fn check_case(
             "the id must be `{topic}::<name>` with a kebab-case name"
         )),
     }
-    if case.description.trim().is_empty() {
+    if case.description().trim().is_empty() {
         problem("the description is empty".into());
     }
-    if case.source.is_empty() || case.source.iter().any(|s| s.trim().is_empty()) {
+    if case.source().is_empty() || case.source().iter().any(|s| s.trim().is_empty()) {
         problem("every case needs at least one non-empty source".into());
     }
     let mut seen_flags = Vec::new();
-    for flag in &case.flags {
+    for flag in case.flags() {
         if !flags.contains_key(flag) {
             problem(format!("unknown flag `{flag}` (add it to corpus/flags.toml with a description, or fix the spelling)"));
         }
@@ -102,11 +102,44 @@ fn check_case(
         }
         seen_flags.push(flag);
     }
-    let has_flag = |f: &str| case.flags.iter().any(|x| x == f);
-    if case.well_known.is_some() && !has_flag("related-origins") {
+}
+
+fn has_flag(flags: &[String], f: &str) -> bool {
+    flags.iter().any(|x| x == f)
+}
+
+fn needs_note(any_acceptable: bool, note: Option<&str>, problem: &mut impl FnMut(String)) {
+    if any_acceptable && note.is_none_or(|n| n.trim().is_empty()) {
+        problem(
+            "an `acceptable` expectation needs a `note` saying why either verdict conforms".into(),
+        );
+    }
+}
+
+fn reason_fits(
+    who: &str,
+    outcome: Outcome,
+    reason: rpscope_core::Reason,
+    problem: &mut impl FnMut(String),
+) {
+    match outcome {
+        Outcome::Acceptable => problem(format!(
+            "{who}expects `acceptable`, so it cannot name the reason `{reason}`"
+        )),
+        o if o.as_str() != reason.verdict().as_str() => problem(format!(
+            "{who}expects `{}`, but the reason `{reason}` means `{}`",
+            o.as_str(),
+            reason.verdict()
+        )),
+        _ => {}
+    }
+}
+
+fn check_client(case: &ClientCase, problem: &mut impl FnMut(String)) {
+    if case.well_known.is_some() && !has_flag(&case.flags, "related-origins") {
         problem("a case with `well_known` must carry the `related-origins` flag".into());
     }
-    if case.expected.diverges() && !has_flag("browser-divergence") {
+    if case.expected.diverges() && !has_flag(&case.flags, "browser-divergence") {
         problem(
             "profiles expect different outcomes, so the case must carry `browser-divergence`"
                 .into(),
@@ -116,28 +149,36 @@ fn check_case(
     for profile in Profile::ALL {
         let outcome = case.expected.for_profile(profile);
         any_acceptable |= outcome == Outcome::Acceptable;
-        let Some(reason) = case.reason.and_then(|r| r.for_profile(profile)) else {
-            continue;
-        };
-        match outcome {
-            Outcome::Acceptable => problem(format!(
-                "`{}` expects `acceptable`, so it cannot name the reason `{reason}`",
-                profile.name
-            )),
-            o if o.as_str() != reason.verdict().as_str() => problem(format!(
-                "`{}` expects `{}`, but the reason `{reason}` means `{}`",
-                profile.name,
-                o.as_str(),
-                reason.verdict()
-            )),
-            _ => {}
+        if let Some(reason) = case.reason.and_then(|r| r.for_profile(profile)) {
+            if !rpscope_core::Reason::CLIENT.contains(&reason) {
+                problem(format!(
+                    "`{reason}` is a server-side reason code; a client case cannot give it"
+                ));
+            }
+            reason_fits(&format!("`{}` ", profile.name), outcome, reason, problem);
         }
     }
-    if any_acceptable && case.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        problem(
-            "an `acceptable` expectation needs a `note` saying why either verdict conforms".into(),
-        );
+    needs_note(any_acceptable, case.note.as_deref(), problem);
+}
+
+fn check_server(case: &ServerCase, problem: &mut impl FnMut(String)) {
+    if let Some(reason) = case.reason {
+        if !rpscope_core::Reason::SERVER.contains(&reason.0) {
+            problem(format!(
+                "`{}` is a client-side reason code; a server case cannot give it",
+                reason.0
+            ));
+        }
+        reason_fits("the case ", case.expected, reason.0, problem);
     }
+    if let Err(e) = case.rp_id_hash_bytes() {
+        problem(e);
+    }
+    needs_note(
+        case.expected == Outcome::Acceptable,
+        case.note.as_deref(),
+        problem,
+    );
 }
 
 fn is_kebab(s: &str) -> bool {

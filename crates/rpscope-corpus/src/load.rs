@@ -1,6 +1,6 @@
 //! Loading the corpus: the embedded copy, or a directory laid out like `corpus/`.
 
-use crate::case::{ClientCase, TopicFile};
+use crate::case::{AnyCase, ClientCase, ServerCase, TopicFile};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -141,14 +141,37 @@ impl Corpus {
 
     /// Every client-side case, topic by topic, in file order.
     pub fn client_cases(&self) -> impl Iterator<Item = (&Topic, &ClientCase)> {
-        self.topics.iter().flat_map(|t| match &t.file {
-            TopicFile::Client(c) => c.cases.iter().map(move |case| (t, case)),
+        self.topics.iter().flat_map(|t| {
+            let cases: &[ClientCase] = match &t.file {
+                TopicFile::Client(c) => &c.cases,
+                TopicFile::Server(_) => &[],
+            };
+            cases.iter().map(move |case| (t, case))
         })
     }
 
-    /// How many cases the corpus holds.
+    /// Every server-side case, topic by topic, in file order.
+    pub fn server_cases(&self) -> impl Iterator<Item = (&Topic, &ServerCase)> {
+        self.topics.iter().flat_map(|t| {
+            let cases: &[ServerCase] = match &t.file {
+                TopicFile::Server(c) => &c.cases,
+                TopicFile::Client(_) => &[],
+            };
+            cases.iter().map(move |case| (t, case))
+        })
+    }
+
+    /// Every case of a topic, in file order.
+    pub fn cases_of<'a>(&'a self, topic: &'a Topic) -> Vec<AnyCase<'a>> {
+        match &topic.file {
+            TopicFile::Client(c) => c.cases.iter().map(AnyCase::Client).collect(),
+            TopicFile::Server(c) => c.cases.iter().map(AnyCase::Server).collect(),
+        }
+    }
+
+    /// How many cases the corpus holds (client and server).
     pub fn len(&self) -> usize {
-        self.client_cases().count()
+        self.client_cases().count() + self.server_cases().count()
     }
 
     /// Whether the corpus holds no case.

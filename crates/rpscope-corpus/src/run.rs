@@ -6,10 +6,11 @@
 //! Known divergences turn a listed failure into a non-failure, but an entry that
 //! no longer fails (an unexpected pass) or names no case (stale) fails the run.
 
-use crate::case::{ClientCase, Outcome};
+use crate::case::{ClientCase, Outcome, ServerCase};
 use crate::divergence::KnownDivergences;
 use crate::load::Corpus;
 use rpscope_core::client::{check, ClientRequest, WellKnownResponse};
+use rpscope_core::server::{verify, ServerRequest, ServerVerdict};
 use rpscope_core::{Profile, PublicSuffixList, Reason, Verdict};
 use serde::Serialize;
 
@@ -31,14 +32,26 @@ pub enum Answer {
     Error(String),
 }
 
-/// An implementation of client-side scoping that cases run against.
+/// An implementation that cases run against: a browser model (client side), an
+/// RP's verifier (server side), or both.
 ///
-/// Rust implementers implement this to run the corpus from their own `cargo test`.
-pub trait ClientTarget {
+/// Rust implementers implement this to run the corpus from their own `cargo test`;
+/// a side the implementation does not have answers [`Answer::Skipped`].
+pub trait Target {
     /// A short name for reports.
     fn name(&self) -> String;
-    /// Decides one case under one profile.
-    fn check_client(&mut self, case: &ClientCase, profile: &Profile) -> Answer;
+
+    /// Decides one client-side case under one profile.
+    fn check_client(&mut self, case: &ClientCase, profile: &Profile) -> Answer {
+        let _ = (case, profile);
+        Answer::Skipped("this target has no client-side check".into())
+    }
+
+    /// Verifies one server-side case.
+    fn verify_server(&mut self, case: &ServerCase) -> Answer {
+        let _ = case;
+        Answer::Skipped("this target has no server-side verification".into())
+    }
 }
 
 /// rpscope's own core.
@@ -53,7 +66,7 @@ impl<'a> Builtin<'a> {
     }
 }
 
-impl ClientTarget for Builtin<'_> {
+impl Target for Builtin<'_> {
     fn name(&self) -> String {
         "builtin".into()
     }
@@ -73,6 +86,28 @@ impl ClientTarget for Builtin<'_> {
             verdict: v.verdict(),
             reason: Some(v.reason()),
             explanation: Some(v.explanation().to_string()),
+        }
+    }
+
+    fn verify_server(&mut self, case: &ServerCase) -> Answer {
+        let hash = match case.rp_id_hash_bytes() {
+            Ok(h) => h,
+            Err(e) => return Answer::Error(e),
+        };
+        let request = ServerRequest {
+            origin: &case.origin,
+            cross_origin: case.cross_origin,
+            top_origin: case.top_origin.as_deref(),
+            rp_id_hash: hash.as_deref(),
+        };
+        let answer = |v: ServerVerdict<'_>| Answer::Verdict {
+            verdict: v.verdict(),
+            reason: Some(v.reason()),
+            explanation: Some(v.explanation().to_string()),
+        };
+        match case.policy.compile(self.psl) {
+            Ok(policy) => answer(verify(&policy, &request)),
+            Err(error) => answer(ServerVerdict::invalid_policy(&request, &error)),
         }
     }
 }
@@ -129,13 +164,24 @@ pub struct CaseResult {
     pub message: Option<String>,
 }
 
+/// Client-side or server-side cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Client-side cases (run once per profile).
+    Client,
+    /// Server-side cases (run once, reported under the profile name `server`).
+    Server,
+}
+
 /// What to run.
 #[derive(Debug, Clone, Default)]
 pub struct Selection<'a> {
     /// Only cases whose id contains this.
     pub filter: Option<&'a str>,
-    /// Only this profile (all built-in profiles when `None`).
+    /// Only this client profile (all built-in profiles when `None`).
     pub profile: Option<Profile>,
+    /// Only this side (both when `None`).
+    pub side: Option<Side>,
 }
 
 /// A whole run: every result and the stale divergence entries.
@@ -169,7 +215,7 @@ impl Report {
 /// Runs the selected cases against `target`.
 pub fn run(
     corpus: &Corpus,
-    target: &mut dyn ClientTarget,
+    target: &mut dyn Target,
     selection: &Selection<'_>,
     known: &KnownDivergences,
 ) -> Report {
@@ -177,17 +223,43 @@ pub fn run(
         Some(p) => vec![p],
         None => Profile::ALL.to_vec(),
     };
+    let selected = |id: &str| selection.filter.is_none_or(|f| id.contains(f));
     let mut results = Vec::new();
-    for (_, case) in corpus.client_cases() {
-        if selection.filter.is_some_and(|f| !case.id.contains(f)) {
-            continue;
-        }
-        for profile in &profiles {
-            let answer = target.check_client(case, profile);
-            results.push(judge(case, profile, answer, known));
+    if selection.side != Some(Side::Server) {
+        for (_, case) in corpus.client_cases().filter(|(_, c)| selected(&c.id)) {
+            for profile in &profiles {
+                let answer = target.check_client(case, profile);
+                let expected = case.expected.for_profile(profile);
+                let reason = case.reason.and_then(|r| r.for_profile(profile));
+                results.push(judge(
+                    &case.id,
+                    profile.name,
+                    expected,
+                    reason,
+                    answer,
+                    known,
+                ));
+            }
         }
     }
-    let stale_divergences = known.stale(corpus.client_cases().map(|(_, c)| c.id.as_str()));
+    if selection.side != Some(Side::Client) && selection.profile.is_none() {
+        for (_, case) in corpus.server_cases().filter(|(_, c)| selected(&c.id)) {
+            let answer = target.verify_server(case);
+            results.push(judge(
+                &case.id,
+                SERVER,
+                case.expected,
+                case.reason.map(|r| r.0),
+                answer,
+                known,
+            ));
+        }
+    }
+    let ids = corpus
+        .client_cases()
+        .map(|(_, c)| c.id.as_str())
+        .chain(corpus.server_cases().map(|(_, c)| c.id.as_str()));
+    let stale_divergences = known.stale(ids);
     let count = |s: Status| results.iter().filter(|r| r.status == s).count();
     Report {
         target: target.name(),
@@ -201,14 +273,17 @@ pub fn run(
     }
 }
 
+/// The profile name server-side results are reported under.
+pub const SERVER: &str = "server";
+
 fn judge(
-    case: &ClientCase,
-    profile: &Profile,
+    id: &str,
+    profile: &str,
+    expected: Outcome,
+    expected_reason: Option<Reason>,
     answer: Answer,
     known: &KnownDivergences,
 ) -> CaseResult {
-    let expected = case.expected.for_profile(profile);
-    let expected_reason = case.reason.and_then(|r| r.for_profile(profile));
     let (actual, reason, explanation, verdict_status, message) = match answer {
         Answer::Skipped(why) => ("skipped".to_string(), None, Some(why), Status::Skip, None),
         Answer::Error(why) => ("error".to_string(), None, Some(why), Status::Error, None),
@@ -240,7 +315,7 @@ fn judge(
             )
         }
     };
-    let listed = known.lookup(&case.id, profile.name);
+    let listed = known.lookup(id, profile);
     let (status, message) = match (verdict_status, listed) {
         (Status::Fail, Some(entry)) if entry.actual == actual => (
             Status::KnownDivergence,
@@ -263,8 +338,8 @@ fn judge(
         (status, _) => (status, message),
     };
     CaseResult {
-        id: case.id.clone(),
-        profile: profile.name.to_string(),
+        id: id.to_owned(),
+        profile: profile.to_owned(),
         expected,
         expected_reason: expected_reason.map(|r| r.code().to_string()),
         actual,

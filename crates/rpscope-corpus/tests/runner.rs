@@ -3,7 +3,7 @@
 use rpscope_core::{Profile, PublicSuffixList, Reason, Verdict};
 use rpscope_corpus::report::{render, Format};
 use rpscope_corpus::{
-    lint, run, Answer, ClientCase, ClientTarget, Corpus, KnownDivergences, Selection, Status,
+    lint, run, Answer, ClientCase, Corpus, KnownDivergences, Selection, Status, Target,
 };
 use std::path::PathBuf;
 
@@ -55,7 +55,7 @@ reason = "rp-id-not-suffix"
 
 /// A target that accepts everything, as a buggy implementation might.
 struct AcceptAll;
-impl ClientTarget for AcceptAll {
+impl Target for AcceptAll {
     fn name(&self) -> String {
         "accept-all".into()
     }
@@ -70,7 +70,7 @@ impl ClientTarget for AcceptAll {
 
 /// A target that answers with a fixed reason.
 struct Says(Reason);
-impl ClientTarget for Says {
+impl Target for Says {
     fn name(&self) -> String {
         "says".into()
     }
@@ -87,6 +87,7 @@ fn spec_only() -> Selection<'static> {
     Selection {
         filter: None,
         profile: Some(Profile::SPEC),
+        side: None,
     }
 }
 
@@ -192,6 +193,7 @@ fn filter_and_profile_select() {
         &Selection {
             filter: Some("nothing"),
             profile: None,
+            side: None,
         },
         &KnownDivergences::none(),
     );
@@ -202,6 +204,7 @@ fn filter_and_profile_select() {
         &Selection {
             filter: Some("look"),
             profile: None,
+            side: None,
         },
         &KnownDivergences::none(),
     );

@@ -3,14 +3,29 @@
 //! whether a verdict conforms is decided by the case file (tests/corpus.rs), so
 //! accepting a snapshot can never change what is conformant.
 
-use rpscope_core::Profile;
-use rpscope_core::PublicSuffixList;
+use rpscope_core::{Profile, PublicSuffixList};
 use rpscope_corpus::case::TopicFile;
-use rpscope_corpus::{Answer, Builtin, ClientTarget};
+use rpscope_corpus::{Answer, Builtin, Target};
 use std::fmt::Write as _;
 use std::path::Path;
 
 const SNAPSHOTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/corpus");
+
+fn line(out: &mut String, who: &str, answer: Answer) {
+    let _ = match answer {
+        Answer::Verdict {
+            verdict,
+            reason,
+            explanation,
+        } => writeln!(
+            out,
+            "  {who:<8} {verdict} {}: {}",
+            reason.map(|r| r.code()).unwrap_or("-"),
+            explanation.unwrap_or_default()
+        ),
+        other => writeln!(out, "  {who:<8} {other:?}"),
+    };
+}
 
 #[test]
 fn diagnostics() {
@@ -18,21 +33,21 @@ fn diagnostics() {
     insta::with_settings!({ snapshot_path => SNAPSHOTS, prepend_module_to_snapshot => false, omit_expression => true }, {
         insta::glob!("../../../corpus/cases", "*.toml", |path| {
             let text = std::fs::read_to_string(path).unwrap();
-            let TopicFile::Client(topic) = toml::from_str::<TopicFile>(&text).unwrap();
             let mut out = String::new();
             let mut target = Builtin::new(&psl);
-            for case in &topic.cases {
-                let _ = writeln!(out, "{}", case.id);
-                for profile in Profile::ALL {
-                    match target.check_client(case, profile) {
-                        Answer::Verdict { verdict, reason, explanation } => {
-                            let reason = reason.map(|r| r.code()).unwrap_or("-");
-                            let explanation = explanation.unwrap_or_default();
-                            let _ = writeln!(out, "  {:<8} {verdict} {reason}: {explanation}", profile.name);
+            match toml::from_str::<TopicFile>(&text).unwrap() {
+                TopicFile::Client(topic) => {
+                    for case in &topic.cases {
+                        let _ = writeln!(out, "{}", case.id);
+                        for profile in Profile::ALL {
+                            line(&mut out, profile.name, target.check_client(case, profile));
                         }
-                        other => {
-                            let _ = writeln!(out, "  {:<8} {other:?}", profile.name);
-                        }
+                    }
+                }
+                TopicFile::Server(topic) => {
+                    for case in &topic.cases {
+                        let _ = writeln!(out, "{}", case.id);
+                        line(&mut out, "server", target.verify_server(case));
                     }
                 }
             }

@@ -1,0 +1,114 @@
+//! `rpscope lint FILE`: an RP's configuration, checked for what browsers and users will hit.
+
+use crate::{CliError, Exit};
+use rpscope_core::server::lint::{lint, Deployment, Finding, Severity};
+use rpscope_core::server::Policy;
+use rpscope_core::PublicSuffixList;
+use serde::Deserialize;
+use std::io::Write;
+use std::path::Path;
+
+/// The configuration file: the policy, plus an optional `[deployment]` table.
+///
+/// ```toml
+/// rp_ids = ["pve.example.com"]
+/// origins = ["https://pve.example.com"]
+///
+/// [deployment]
+/// served_at = ["https://local.pve.example.com:8006/"]   # URLs users open
+/// well_known = "webauthn.json"   # served at https://{rp_ids[0]}/.well-known/webauthn (relative to this file)
+/// ```
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    rp_ids: Vec<String>,
+    origins: Vec<String>,
+    #[serde(default)]
+    allow_cross_origin: bool,
+    #[serde(default)]
+    top_origins: Vec<String>,
+    #[serde(default)]
+    deployment: DeploymentConfig,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DeploymentConfig {
+    #[serde(default)]
+    served_at: Vec<String>,
+    #[serde(default)]
+    well_known: Option<String>,
+}
+
+/// Runs the linter and prints the findings; exit 1 when there is an error.
+pub fn run(
+    path: &Path,
+    well_known: Option<&Path>,
+    json: bool,
+    psl: &PublicSuffixList,
+) -> Result<Exit, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+    let config: Config = toml::from_str(&text).map_err(|e| {
+        CliError::new(format!(
+            "{} is not an RP configuration: {e}",
+            path.display()
+        ))
+    })?;
+    let document_path = well_known.map(Path::to_path_buf).or_else(|| {
+        config
+            .deployment
+            .well_known
+            .as_ref()
+            .map(|p| path.parent().unwrap_or(Path::new(".")).join(p))
+    });
+    let document = match &document_path {
+        Some(p) => Some(
+            std::fs::read(p)
+                .map_err(|e| CliError::new(format!("cannot read {}: {e}", p.display())))?,
+        ),
+        None => None,
+    };
+    let policy = Policy {
+        rp_ids: config.rp_ids,
+        origins: config.origins,
+        allow_cross_origin: config.allow_cross_origin,
+        top_origins: config.top_origins,
+    };
+    let deployment = Deployment {
+        well_known: document.as_deref(),
+        served_at: &config.deployment.served_at,
+    };
+    let findings = lint(&policy, &deployment, psl);
+    print(&findings, json, path)?;
+    Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
+        Exit::Finding
+    } else {
+        Exit::Success
+    })
+}
+
+fn print(findings: &[Finding], json: bool, path: &Path) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    let io = |e| CliError::io("write the findings", e);
+    if json {
+        serde_json::to_writer_pretty(&mut out, findings)
+            .map_err(std::io::Error::from)
+            .map_err(io)?;
+        return writeln!(out).map_err(io);
+    }
+    for f in findings {
+        writeln!(out, "{f}").map_err(io)?;
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    writeln!(
+        out,
+        "{}: {errors} error(s), {} warning(s)",
+        path.display(),
+        findings.len() - errors
+    )
+    .map_err(io)
+}
