@@ -54,6 +54,10 @@ fn verifying_allocates_nothing() {
             ..Default::default()
         },
         ServerRequest {
+            origin: "https://xn--bcher-kva.example.com",
+            ..Default::default()
+        },
+        ServerRequest {
             origin: "https://pve.example.net:8006",
             ..Default::default()
         },
@@ -90,5 +94,5 @@ fn verifying_allocates_nothing() {
         "verify allocated {} times",
         after - before
     );
-    assert_eq!(accepts, 4000, "the requests exercised the accept paths");
+    assert_eq!(accepts, 5000, "the requests exercised the accept paths");
 }

@@ -11,7 +11,7 @@
 //!   cost stays linear in the origin's length.
 
 use crate::server::pattern::{Pattern, PortRule};
-use crate::server::presented::{Presented, Scheme, WebOrigin, HOST_BYTES};
+use crate::server::presented::{contains_punycode_label, Presented, Scheme, WebOrigin, HOST_BYTES};
 use foldhash::fast::FixedState;
 use std::collections::{HashMap, HashSet};
 
@@ -184,7 +184,10 @@ impl OriginMatcher {
                     .iter()
                     .any(|&(sc, p)| sc == scheme && p.admits(port))
                 {
-                    let prefix_canonical = h[..dot].iter().all(|&b| HOST_BYTES[usize::from(b)]);
+                    // A punycode label left of the base needs IDNA's word: read it all.
+                    let prefix = &h[..dot];
+                    let prefix_canonical = prefix.iter().all(|&b| HOST_BYTES[usize::from(b)])
+                        && !contains_punycode_label(prefix);
                     return prefix_canonical.then_some(Matched::Subdomain);
                 }
             }

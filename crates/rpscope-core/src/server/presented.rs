@@ -117,13 +117,8 @@ fn split_host_port(rest: &str) -> Result<(&str, Option<&str>), &'static str> {
     let bytes = rest.as_bytes();
     let host_end = if bytes.first() == Some(&b'[') {
         let close = rest.find(']').ok_or("an IPv6 host lacks its closing `]`")?;
-        let inner = &bytes[1..close];
-        if inner.is_empty()
-            || !inner.iter().all(|&b| {
-                b.is_ascii_digit() || (b'a'..=b'f').contains(&b) || b == b':' || b == b'.'
-            })
-        {
-            return Err("an IPv6 host must be lower-case hexadecimal digits, `:` and `.`");
+        if !is_canonical_ipv6(&rest[1..close]) {
+            return Err("an IPv6 host is serialised as the URL Standard writes it: lower-case hex pieces, the longest zero run compressed, no embedded IPv4");
         }
         close + 1
     } else {
@@ -162,6 +157,11 @@ fn split_host_port(rest: &str) -> Result<(&str, Option<&str>), &'static str> {
             Some(d) => d + 1,
             None => 0,
         };
+        // A punycode label must decode as IDNA says, as the URL parser checks
+        // (`xn--a` is refused). Only hosts with such a label pay for this.
+        if contains_punycode_label(&bytes[..end]) && !is_valid_idna(&rest[..end]) {
+            return Err("a host with an `xn--` label must be valid punycode (IDNA)");
+        }
         if bytes[label_start].is_ascii_digit() {
             let host = &rest[..end];
             if ends_in_a_number(host) && !is_canonical_ipv4(host) {
@@ -244,6 +244,93 @@ fn all_common_host_bytes(word: u64) -> bool {
     let ascii = word & HIGH == 0;
     let common = in_range(b'a', b'z') | in_range(b'0', b'9') | in_range(b'-', b'.');
     ascii && common & HIGH == HIGH
+}
+
+/// Whether a label of the host starts with `xn--`.
+pub(crate) fn contains_punycode_label(host: &[u8]) -> bool {
+    host.split(|&b| b == b'.')
+        .any(|label| label.starts_with(b"xn--"))
+}
+
+/// Whether an ASCII host is already what IDNA's ToASCII (with the URL deny list)
+/// gives for it.
+fn is_valid_idna(host: &str) -> bool {
+    matches!(idna::domain_to_ascii_cow(host.as_bytes(), idna::AsciiDenyList::URL), Ok(ascii) if ascii == host)
+}
+
+/// Whether `inner` (between the brackets) is the URL Standard's serialisation of
+/// an IPv6 address (URL §3.7 "IPv6 serializer"), checked without allocating.
+fn is_canonical_ipv6(inner: &str) -> bool {
+    let Ok(addr) = inner.parse::<std::net::Ipv6Addr>() else {
+        return false;
+    };
+    let pieces = addr.segments();
+    // The first longest run of two or more zero pieces is compressed.
+    let (mut best, mut best_len, mut i) = (None, 1, 0);
+    while i < 8 {
+        let run = pieces[i..].iter().take_while(|&&p| p == 0).count();
+        if run > best_len {
+            (best, best_len) = (Some(i), run);
+        }
+        i += run.max(1);
+    }
+    let mut out = StackText::default();
+    let mut i = 0;
+    while i < 8 {
+        if best == Some(i) {
+            out.push(if i == 0 { b"::" } else { b":" });
+            i += best_len;
+            continue;
+        }
+        out.push_hex(pieces[i]);
+        if i < 7 {
+            out.push(b":");
+        }
+        i += 1;
+    }
+    out.bytes() == inner.as_bytes()
+}
+
+/// A tiny fixed buffer for serialising an IPv6 address (at most 39 bytes).
+struct StackText {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> Self {
+        StackText {
+            buf: [0; 40],
+            len: 0,
+        }
+    }
+}
+
+impl StackText {
+    fn push(&mut self, s: &[u8]) {
+        for &b in s {
+            if let Some(slot) = self.buf.get_mut(self.len) {
+                *slot = b;
+                self.len += 1;
+            }
+        }
+    }
+
+    fn push_hex(&mut self, piece: u16) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut started = false;
+        for shift in [12, 8, 4, 0] {
+            let nibble = usize::from((piece >> shift) & 0xf);
+            if nibble != 0 || started || shift == 0 {
+                started = true;
+                self.push(&HEX[nibble..=nibble]);
+            }
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
 }
 
 /// URL Standard "ends in a number checker": the last label (a trailing empty one
@@ -404,6 +491,20 @@ mod tests {
             "https://example.0x",
             "https://example.0x1g",
             "https://a.09",
+            // Found by replaying fuzz seeds: the URL serialiser never writes an embedded IPv4.
+            "http://[::ffff:127.0.0.1]",
+            "https://[::ffff:7f00:1]",
+            "https://[0:0:0:0:0:0:0:1]",
+            "https://[2001:db8::1:0:0:1]",
+            "https://[2001:db8:0:0:1:0:0:1]",
+            "https://[::]",
+            "https://[1::]",
+            "https://[::1:0:0:0:0:0:0]",
+            "https://[1:0:1:0:1:0:1:0]",
+            "https://xn--a.example.com",
+            "https://xn--bcher-kva.example",
+            "https://a.xn--bcher-kva.xn--zz",
+            "https://xn--.example",
         ]) {
             let url_says = url::Url::parse(s)
                 .ok()
