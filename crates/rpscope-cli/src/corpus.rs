@@ -104,3 +104,27 @@ pub fn import_psl_tests(
         .map_err(|e| CliError::io("write the topic", e))?;
     Ok(Exit::Success)
 }
+
+/// `rpscope corpus fuzz-seeds DIR`: write `DIR/<target>/<hash>` for every seed, replacing
+/// what each seeded target's folder held.
+pub fn fuzz_seeds(corpus_dir: Option<&Path>, out: &Path) -> Result<Exit, CliError> {
+    let corpus = load_corpus(corpus_dir)?;
+    let seeds = rpscope_corpus::seeds::generate(&corpus);
+    let io = |what: &Path, e: std::io::Error| {
+        CliError::new(format!("cannot write {}: {e}", what.display()))
+    };
+    for target in rpscope_corpus::seeds::SEEDED_TARGETS {
+        let dir = out.join(target);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        let files = seeds.get(target).cloned().unwrap_or_default();
+        for (name, bytes) in &files {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
+        }
+        eprintln!("{target}: {} seeds", files.len());
+    }
+    Ok(Exit::Success)
+}

@@ -203,6 +203,14 @@ enum CorpusCommand {
         /// The test_psl.txt file (data/psl/test_psl.txt is the vendored one)
         file: PathBuf,
     },
+    /// Write fuzz seeds generated from the corpus into DIR/<target>/ (corpus/fuzz is the committed set)
+    FuzzSeeds {
+        /// The output directory
+        dir: PathBuf,
+        /// Read this corpus directory instead of the embedded one
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+    },
     /// Print the JSON Schemas of the case file and the report (or write them)
     Schema {
         /// Write case-file.schema.json and report.schema.json into this directory
@@ -332,6 +340,9 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Corpus(CorpusCommand::Schema { write }) => corpus::schema(write.as_deref()),
         Command::Corpus(CorpusCommand::ImportPslTests { file }) => {
             corpus::import_psl_tests(&file, &psl)
+        }
+        Command::Corpus(CorpusCommand::FuzzSeeds { dir, corpus }) => {
+            corpus::fuzz_seeds(corpus.as_deref(), &dir)
         }
     }
 }

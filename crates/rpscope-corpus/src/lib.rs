@@ -10,6 +10,7 @@
 //! * [`report`]: human, JSON, JUnit and Markdown reports.
 //! * [`schema`]: the published JSON Schemas, generated from the types.
 //! * [`psl_tests`]: the Public Suffix List's own tests, converted to cases.
+//! * [`seeds`]: fuzz seeds generated from the cases.
 //!
 //! The cases themselves live in the repository's top-level `corpus/`, in the manner of
 //! regex's `testdata/` (data) and its loader crate (code): any implementation can be held
@@ -26,6 +27,7 @@ pub mod psl_tests;
 pub mod report;
 pub mod run;
 pub mod schema;
+pub mod seeds;
 
 pub use case::{AnyCase, ClientCase, Expected, Outcome, ServerCase, TopicFile};
 pub use divergence::KnownDivergences;

@@ -13,6 +13,7 @@
 //! | [`pattern`] | origin patterns and their normal form |
 //! | [`presented`] | reading a presented origin without allocating |
 //! | [`matcher`] | the compiled matcher |
+//! | [`reference`] | a naive reference verifier the matcher is tested against |
 //! | [`verify`](mod@verify) | the verification steps and their verdict |
 
 pub mod lint;
@@ -20,6 +21,7 @@ pub mod matcher;
 pub mod pattern;
 pub mod policy;
 pub mod presented;
+pub mod reference;
 pub mod verify;
 
 pub use matcher::Matched;

@@ -1,0 +1,103 @@
+//! Fuzz seeds from the conformance corpus: every case, in each fuzz target's
+//! input format, so fuzzing starts from the inputs the corpus found interesting.
+//!
+//! `rpscope corpus fuzz-seeds corpus/fuzz` writes them; a test fails when the
+//! checked-in seeds drift from the corpus. Formats (see `rpscope-oracles`):
+//!
+//! * `origin_parse`: one origin or pattern string;
+//! * `client_check`, `related_origins`: lines origin, RP ID, profile, status,
+//!   content type, then the body;
+//! * `policy_compile`: a policy as JSON;
+//! * `batch_jsonl`: one file per topic, a `check --batch` or `verify --batch` line per case.
+//!
+//! `matcher_differential` takes `#[derive(Arbitrary)]` input over a built-in
+//! alphabet and has no seeds.
+
+use crate::case::{ClientCase, TopicFile};
+use crate::load::Corpus;
+use rpscope_core::Profile;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// `target → (file name → bytes)`, deterministic and deduplicated by content.
+pub type Seeds = BTreeMap<&'static str, BTreeMap<String, Vec<u8>>>;
+
+/// The targets seeds are written for.
+pub const SEEDED_TARGETS: &[&str] = &[
+    "origin_parse",
+    "client_check",
+    "related_origins",
+    "policy_compile",
+    "batch_jsonl",
+];
+
+fn add(seeds: &mut Seeds, target: &'static str, bytes: Vec<u8>) {
+    let name = hex::encode(&Sha256::digest(&bytes)[..8]);
+    seeds.entry(target).or_default().insert(name, bytes);
+}
+
+fn client_lines(case: &ClientCase, profile: &Profile) -> Vec<u8> {
+    let wk = case.well_known.as_ref();
+    format!(
+        "{}\n{}\n{}\n{}\n{}\n{}",
+        case.origin,
+        case.rp_id.as_deref().unwrap_or(""),
+        profile.name,
+        wk.map(|w| w.status.to_string()).unwrap_or_default(),
+        wk.map(|w| w.content_type.as_str()).unwrap_or(""),
+        wk.map(|w| w.body.as_str()).unwrap_or(""),
+    )
+    .into_bytes()
+}
+
+/// Every seed the corpus gives.
+pub fn generate(corpus: &Corpus) -> Seeds {
+    let mut seeds = Seeds::new();
+    for topic in &corpus.topics {
+        let mut batch = String::new();
+        match &topic.file {
+            TopicFile::Client(t) => {
+                for case in &t.cases {
+                    add(&mut seeds, "origin_parse", case.origin.clone().into_bytes());
+                    let profiles: &[Profile] = if case.expected.diverges() {
+                        Profile::ALL
+                    } else {
+                        &[Profile::SPEC]
+                    };
+                    for profile in profiles {
+                        add(&mut seeds, "client_check", client_lines(case, profile));
+                        if case.well_known.is_some() {
+                            add(&mut seeds, "related_origins", client_lines(case, profile));
+                        }
+                    }
+                    let line = serde_json::json!({
+                        "id": case.id, "origin": case.origin, "rp_id": case.rp_id,
+                        "well_known": case.well_known.as_ref().map(|w| serde_json::json!({"status": w.status, "content_type": w.content_type, "body": w.body})),
+                    });
+                    batch.push_str(&line.to_string());
+                    batch.push('\n');
+                }
+            }
+            TopicFile::Server(t) => {
+                for case in &t.cases {
+                    add(&mut seeds, "origin_parse", case.origin.clone().into_bytes());
+                    for pattern in case.policy.origins.iter().chain(&case.policy.top_origins) {
+                        add(&mut seeds, "origin_parse", pattern.clone().into_bytes());
+                    }
+                    if let Ok(json) = serde_json::to_vec(&case.policy) {
+                        add(&mut seeds, "policy_compile", json);
+                    }
+                    let hash = case.rp_id_hash_bytes().ok().flatten().map(hex::encode);
+                    let line = serde_json::json!({
+                        "id": case.id, "policy": case.policy, "origin": case.origin,
+                        "cross_origin": case.cross_origin, "top_origin": case.top_origin, "rp_id_hash": hash,
+                    });
+                    batch.push_str(&line.to_string());
+                    batch.push('\n');
+                }
+            }
+        }
+        add(&mut seeds, "batch_jsonl", batch.into_bytes());
+    }
+    seeds
+}
