@@ -11,7 +11,7 @@
 //!   cost stays linear in the origin's length.
 
 use crate::server::pattern::{Pattern, PortRule};
-use crate::server::presented::{contains_punycode_label, Presented, Scheme, WebOrigin, HOST_BYTES};
+use crate::server::presented::{Presented, Scheme, WebOrigin, HOST_BYTES};
 use foldhash::fast::FixedState;
 use std::collections::{HashMap, HashSet};
 
@@ -44,6 +44,10 @@ pub struct OriginMatcher {
     any_port_lengths: u128,
     /// Subdomain patterns by base domain.
     wildcards: HashMap<Box<str>, Vec<(Scheme, PortRule)>, FixedState>,
+    /// The same patterns as a short list, when there are at most
+    /// [`FEW_WILDCARDS`]: comparing each base with the host's tail directly
+    /// beats finding dots and hashing (a constant bound, like the map's probes).
+    few_wildcards: Option<Vec<(Box<str>, Scheme, PortRule)>>,
     /// The most labels any wildcard base has (0: no wildcards).
     deepest_base: usize,
     len: usize,
@@ -58,6 +62,7 @@ impl OriginMatcher {
             any_port: Set::default(),
             any_port_lengths: 0,
             wildcards: HashMap::default(),
+            few_wildcards: None,
             deepest_base: 0,
             len: 0,
         };
@@ -94,6 +99,15 @@ impl OriginMatcher {
                         .push((*scheme, *port));
                 }
             }
+        }
+        let entries: usize = m.wildcards.values().map(Vec::len).sum();
+        if entries <= FEW_WILDCARDS {
+            m.few_wildcards = Some(
+                m.wildcards
+                    .iter()
+                    .flat_map(|(base, list)| list.iter().map(move |&(s, p)| (base.clone(), s, p)))
+                    .collect(),
+            );
         }
         m.exact_lengths = m.exact.keys().fold(0, |bits, k| bits | length_bit(k));
         m.any_port_lengths = m.any_port.iter().fold(0, |bits, k| bits | length_bit(k));
@@ -176,6 +190,13 @@ impl OriginMatcher {
             return Some(Matched::AnyPort);
         }
         let h = host.as_bytes();
+        if let Some(few) = &self.few_wildcards {
+            return few.iter().find_map(|(base, sc, p)| {
+                let dot = strict_subdomain_of(h, base.as_bytes())?;
+                (*sc == scheme && p.admits(port) && plain_labels(&h[..dot]))
+                    .then_some(Matched::Subdomain)
+            });
+        }
         let mut dot = h.iter().rposition(|&b| b == b'.')?;
         for _ in 2..=self.deepest_base {
             dot = h[..dot].iter().rposition(|&b| b == b'.')?;
@@ -184,11 +205,7 @@ impl OriginMatcher {
                     .iter()
                     .any(|&(sc, p)| sc == scheme && p.admits(port))
                 {
-                    // A punycode label left of the base needs IDNA's word: read it all.
-                    let prefix = &h[..dot];
-                    let prefix_canonical = prefix.iter().all(|&b| HOST_BYTES[usize::from(b)])
-                        && !contains_punycode_label(prefix);
-                    return prefix_canonical.then_some(Matched::Subdomain);
+                    return plain_labels(&h[..dot]).then_some(Matched::Subdomain);
                 }
             }
         }
@@ -210,6 +227,14 @@ impl OriginMatcher {
         // least two labels (a single label is a public suffix), and the suffix
         // must leave a label to its left: probe after the 2nd, 3rd, … dot.
         let host = o.host.as_bytes();
+        if let Some(few) = &self.few_wildcards {
+            let admitted = few.iter().any(|(base, s, p)| {
+                *s == o.scheme
+                    && p.admits(o.port)
+                    && strict_subdomain_of(host, base.as_bytes()).is_some()
+            });
+            return admitted.then_some(Matched::Subdomain);
+        }
         let mut dot = host.iter().rposition(|&b| b == b'.')?;
         for _ in 2..=self.deepest_base {
             dot = host[..dot].iter().rposition(|&b| b == b'.')?;
@@ -224,6 +249,34 @@ impl OriginMatcher {
         }
         None
     }
+}
+
+/// At most this many subdomain patterns are compared one by one.
+const FEW_WILDCARDS: usize = 8;
+
+/// When `host` is a strict subdomain of `base` at a dot boundary, the position of
+/// that dot.
+fn strict_subdomain_of(host: &[u8], base: &[u8]) -> Option<usize> {
+    let dot = host.len().checked_sub(base.len() + 1)?;
+    (dot > 0 && host[dot] == b'.' && host.ends_with(base)).then_some(dot)
+}
+
+/// Whether the labels left of a wildcard's base are canonical without IDNA's
+/// help: every byte a serialised host may hold, and no `xn--` label (those need
+/// [`read`](crate::server::presented::read), which asks IDNA). One pass.
+fn plain_labels(prefix: &[u8]) -> bool {
+    if prefix.starts_with(b"xn--") {
+        return false;
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        let b = prefix[i];
+        if !HOST_BYTES[usize::from(b)] || (b == b'.' && prefix[i + 1..].starts_with(b"xn--")) {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 fn length_bit(s: &str) -> u128 {
@@ -251,48 +304,57 @@ mod tests {
         .iter()
         .map(|p| Pattern::parse(p, &psl).unwrap())
         .collect();
-        let m = OriginMatcher::new(&patterns);
-        let hosts = [
-            "login.example.net",
-            "a.b.example.net",
-            "example.net",
-            "evil-example.net",
-            "LOGIN.example.net",
-            "lo gin.example.net",
-            "a..example.net",
-            "_.example.net",
-            "x.a.example.org",
-            "a.example.org",
-            "pve.example.com",
-            "pve.example.com.",
-            "1.2.3.4",
-            "[::1]",
-            "a:b.example.net",
-            "x.example.com",
-        ];
-        let suffixes = [
-            "", ":8443", ":443", ":80", ":0", ":08443", ":65535", ":65536", ":", "/", "/x",
-            ":8006", "?q", "#f", ":8443/",
-        ];
-        for scheme in ["https://", "http://", "HTTPS://", "ftp://", ""] {
-            for host in hosts {
-                for suffix in suffixes {
-                    let s = format!("{scheme}{host}{suffix}");
-                    let read_first = match read(&s) {
-                        Ok(Presented::Web(o)) => m.find_web(&o),
-                        _ => None,
-                    };
-                    let unread = m.find_pattern_unread(&s);
-                    if unread.is_some() {
-                        assert_eq!(
-                            unread, read_first,
-                            "{s}: the unread path accepted what reading first does not"
-                        );
-                    }
-                    let ordinary = !host.contains(['[', ' ', ':'])
-                        && host.bytes().all(|b| !b.is_ascii_uppercase());
-                    if ordinary && read_first.is_some() {
-                        assert_eq!(unread, read_first, "{s}: the unread path missed a match");
+        let few = OriginMatcher::new(&patterns);
+        assert!(few.few_wildcards.is_some());
+        // The same patterns plus enough other wildcards to use the map instead.
+        let extra: Vec<Pattern> = (0..FEW_WILDCARDS)
+            .map(|i| Pattern::parse(&format!("https://*.other{i}.example"), &psl).unwrap())
+            .collect();
+        let many = OriginMatcher::new(patterns.iter().chain(&extra));
+        assert!(many.few_wildcards.is_none());
+        for m in [&few, &many] {
+            let hosts = [
+                "login.example.net",
+                "a.b.example.net",
+                "example.net",
+                "evil-example.net",
+                "LOGIN.example.net",
+                "lo gin.example.net",
+                "a..example.net",
+                "_.example.net",
+                "x.a.example.org",
+                "a.example.org",
+                "pve.example.com",
+                "pve.example.com.",
+                "1.2.3.4",
+                "[::1]",
+                "a:b.example.net",
+                "x.example.com",
+            ];
+            let suffixes = [
+                "", ":8443", ":443", ":80", ":0", ":08443", ":65535", ":65536", ":", "/", "/x",
+                ":8006", "?q", "#f", ":8443/",
+            ];
+            for scheme in ["https://", "http://", "HTTPS://", "ftp://", ""] {
+                for host in hosts {
+                    for suffix in suffixes {
+                        let s = format!("{scheme}{host}{suffix}");
+                        let read_first = match read(&s) {
+                            Ok(Presented::Web(o)) => m.find_web(&o),
+                            _ => None,
+                        };
+                        let unread = m.find_pattern_unread(&s);
+                        if unread.is_some() {
+                            assert_eq!(
+                                unread, read_first,
+                                "{s}: the unread path accepted what reading first does not"
+                            );
+                        }
+                        let ordinary = !host.contains(['[', ' ', ':'])
+                            && host.bytes().all(|b| !b.is_ascii_uppercase());
+                        if ordinary && read_first.is_some() {
+                            assert_eq!(unread, read_first, "{s}: the unread path missed a match");
+                        }
                     }
                 }
             }
