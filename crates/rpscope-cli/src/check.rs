@@ -1,12 +1,12 @@
 //! `rpscope check`: the client-side verdict for one request or a JSON Lines batch.
 
 use crate::jsonl::{self, LineError};
-use crate::{CliError, Exit};
+use crate::{print_verdict, CliError, Exit};
 use rpscope_core::client::{check, ClientRequest, ClientVerdict, WellKnownResponse};
 use rpscope_core::{Profile, PublicSuffixList};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io;
 
 /// The JSON form of a verdict: one `--batch` output line, or `check --json`.
 #[derive(Serialize)]
@@ -94,24 +94,16 @@ pub fn single(args: Single<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError
             }),
     };
     let v = check(&request, &args.profile, psl);
-    let mut out = io::stdout().lock();
-    let written = if args.json {
-        serde_json::to_writer(&mut out, &VerdictLine::new(None, &v))
-            .map_err(io::Error::from)
-            .and_then(|()| writeln!(out))
-    } else {
-        writeln!(
-            out,
-            "{} ({})\n{}\n  origin:  {}\n  rp id:   {}\n  profile: {}",
-            v.verdict(),
-            v.reason(),
-            v.explanation(),
-            args.origin,
-            v.rp_id().unwrap_or("(none)"),
-            args.profile
-        )
-    };
-    written.map_err(|e| CliError::io("write the verdict", e))?;
+    let human = format!(
+        "{} ({})\n{}\n  origin:  {}\n  rp id:   {}\n  profile: {}",
+        v.verdict(),
+        v.reason(),
+        v.explanation(),
+        args.origin,
+        v.rp_id().unwrap_or("(none)"),
+        args.profile
+    );
+    print_verdict(args.json, &VerdictLine::new(None, &v), human)?;
     Ok(Exit::from_verdict(v.verdict()))
 }
 

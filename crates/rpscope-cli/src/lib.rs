@@ -9,8 +9,9 @@ pub mod lint;
 pub mod verify;
 
 use rpscope_core::Verdict;
+use serde::Serialize;
 use std::fmt;
-use std::io;
+use std::io::{self, Write};
 
 /// How the process ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,4 +52,21 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Prints one verdict: its JSON line when `json`, else the human text.
+pub fn print_verdict(
+    json: bool,
+    line: &impl Serialize,
+    human: impl fmt::Display,
+) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    let written = if json {
+        serde_json::to_writer(&mut out, line)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        writeln!(out, "{human}")
+    };
+    written.map_err(|e| CliError::io("write the verdict", e))
 }

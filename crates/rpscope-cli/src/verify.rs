@@ -1,7 +1,7 @@
 //! `rpscope verify`: the server-side verdict for one ceremony or a JSON Lines batch.
 
 use crate::jsonl::{self, LineError};
-use crate::{CliError, Exit};
+use crate::{print_verdict, CliError, Exit};
 use rpscope_core::server::{
     verify, CompiledPolicy, Policy, PolicyError, ServerRequest, ServerVerdict,
 };
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 
 /// Reads a policy file (TOML), with the file name in every error.
@@ -72,15 +72,8 @@ pub fn single(policy: &Policy, args: Single<'_>, psl: &PublicSuffixList) -> Resu
         Ok(p) => verify(p, &request),
         Err(e) => ServerVerdict::invalid_policy(&request, e),
     };
-    let mut out = io::stdout().lock();
-    let written = if args.json {
-        serde_json::to_writer(&mut out, &VerdictLine::new(None, &v))
-            .map_err(io::Error::from)
-            .and_then(|()| writeln!(out))
-    } else {
-        writeln!(out, "{} ({})\n{}", v.verdict(), v.reason(), v.explanation())
-    };
-    written.map_err(|e| CliError::io("write the verdict", e))?;
+    let human = format!("{} ({})\n{}", v.verdict(), v.reason(), v.explanation());
+    print_verdict(args.json, &VerdictLine::new(None, &v), human)?;
     Ok(Exit::from_verdict(v.verdict()))
 }
 
