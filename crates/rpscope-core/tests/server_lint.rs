@@ -227,3 +227,17 @@ fn cross_origin_settings_that_cannot_work() {
         [(Severity::Warning, "top-origins-unused")]
     );
 }
+
+#[test]
+fn a_host_without_a_scheme_is_flagged() {
+    assert_eq!(
+        codes(
+            &policy(
+                &["example.com"],
+                &["https://example.com", "login.example.com"]
+            ),
+            &Deployment::default()
+        ),
+        [(Severity::Warning, "app-origin-without-scheme")]
+    );
+}

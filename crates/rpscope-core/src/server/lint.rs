@@ -214,6 +214,14 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
 type Add<'f> = dyn FnMut(Severity, &'static str, String, String) + 'f;
 
 fn check_app_origin(text: &str, add: &mut Add<'_>) {
+    if !text.contains(':') {
+        add(
+            Severity::Warning,
+            "app-origin-without-scheme",
+            format!("`{text}` has no scheme, so it is matched as an app origin, exactly; no browser sends it as an origin"),
+            format!("if it is a web origin, write `https://{text}`"),
+        );
+    }
     if let Some(hash) = text.strip_prefix("android:apk-key-hash:") {
         let base64url = hash
             .bytes()
