@@ -1,6 +1,6 @@
 //! `rpscope`: WebAuthn RP ID and origin scoping from the command line.
 //!
-//! Exit codes, for every command: 0 accept / all good, 1 reject / a finding,
+//! Exit codes, for every command: 0 accept (or no finding), 1 reject (or a finding),
 //! 2 usage or input error (with a message on stderr).
 
 use rpscope_cli::{check, conformance, corpus, lint, verify, CliError, Exit};
@@ -24,7 +24,7 @@ const PROFILES_HELP: &str = "Profiles: `spec` (WebAuthn L3 + HTML + URL as writt
     long_about = "rpscope decides which web origins may use which WebAuthn RP ID, exactly as \
 WebAuthn Level 3, HTML's registrable-domain-suffix test, the WHATWG URL parser, the Public Suffix \
 List and Related Origin Requests define it, and as Chromium and Firefox actually behave.",
-    after_help = "Exit codes: 0 accept, 1 reject, 2 usage or input error."
+    after_help = "Exit codes: 0 accept (or no finding), 1 reject (or a finding), 2 usage or input error."
 )]
 struct Cli {
     /// Use this public_suffix_list.dat instead of the vendored, pinned copy
