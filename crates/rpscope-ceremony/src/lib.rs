@@ -180,19 +180,27 @@ pub struct Registration {
 impl Registration {
     /// The `PublicKeyCredential` JSON form (WebAuthn L3 §5.1, `toJSON()`).
     pub fn to_json(&self) -> Value {
-        json!({
-            "id": b64url(&self.credential_id),
-            "rawId": b64url(&self.credential_id),
-            "type": "public-key",
-            "response": {
+        credential_json(
+            &self.credential_id,
+            json!({
                 "clientDataJSON": b64url(&self.client_data_json),
                 "attestationObject": b64url(&self.attestation_object),
                 "transports": ["internal"],
-            },
-            "authenticatorAttachment": "platform",
-            "clientExtensionResults": {},
-        })
+            }),
+        )
     }
+}
+
+/// The `PublicKeyCredential` envelope shared by both responses.
+fn credential_json(credential_id: &[u8], response: Value) -> Value {
+    json!({
+        "id": b64url(credential_id),
+        "rawId": b64url(credential_id),
+        "type": "public-key",
+        "response": response,
+        "authenticatorAttachment": "platform",
+        "clientExtensionResults": {},
+    })
 }
 
 /// An assertion response (`AuthenticatorAssertionResponse`).
@@ -213,19 +221,15 @@ pub struct Assertion {
 impl Assertion {
     /// The `PublicKeyCredential` JSON form.
     pub fn to_json(&self) -> Value {
-        json!({
-            "id": b64url(&self.credential_id),
-            "rawId": b64url(&self.credential_id),
-            "type": "public-key",
-            "response": {
+        credential_json(
+            &self.credential_id,
+            json!({
                 "clientDataJSON": b64url(&self.client_data_json),
                 "authenticatorData": b64url(&self.authenticator_data),
                 "signature": b64url(&self.signature),
                 "userHandle": self.user_handle.as_deref().map(b64url),
-            },
-            "authenticatorAttachment": "platform",
-            "clientExtensionResults": {},
-        })
+            }),
+        )
     }
 }
 
