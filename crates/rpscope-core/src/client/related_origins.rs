@@ -153,7 +153,7 @@ fn non_string(index: usize) -> RelatedOriginsFailure {
 }
 
 /// Step 2: the body must be a JSON object whose `origins` member is an array.
-fn parse_document(body: &[u8]) -> Result<Vec<serde_json::Value>, RelatedOriginsFailure> {
+pub(crate) fn parse_document(body: &[u8]) -> Result<Vec<serde_json::Value>, RelatedOriginsFailure> {
     // UTF-8 decode strips a leading byte order mark (Encoding "UTF-8 decode").
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let bad = |m: String| RelatedOriginsFailure::BadJson(m);
@@ -172,7 +172,10 @@ fn parse_document(body: &[u8]) -> Result<Vec<serde_json::Value>, RelatedOriginsF
 /// The "registrable origin label" of an entry: the first label of its host's
 /// registrable domain (`example` for `https://www.example.co.uk`); `None` for
 /// opaque origins, IP hosts and hosts that are public suffixes.
-fn registrable_origin_label<'u>(url: &'u Url, psl: &PublicSuffixList) -> Option<&'u str> {
+pub(crate) fn registrable_origin_label<'u>(
+    url: &'u Url,
+    psl: &PublicSuffixList,
+) -> Option<&'u str> {
     let Some(Host::Domain(host)) = url.host() else {
         return None;
     };

@@ -98,7 +98,7 @@ impl fmt::Display for Explanation<'_> {
             (Reason::InvalidRpId, _) => {
                 write!(f, "The RP ID `{rp}` is not a valid domain string: {detail}.")
             }
-            (Reason::IpAddressRpId, Context::RelatedOrigins { .. }) | (Reason::IpAddressRpId, _) => {
+            (Reason::IpAddressRpId, _) => {
                 write!(f, "The RP ID `{rp}` is an IP address, and an RP ID must be a domain.")
             }
             (Reason::RpIdPublicSuffix, Context::PublicSuffix { callers: false, .. }) => write!(

@@ -6,6 +6,7 @@
 //! how to fix it. Errors are things that break ceremonies or weaken security;
 //! warnings are things that work today but invite trouble.
 
+use crate::client::related_origins::{parse_document, registrable_origin_label};
 use crate::client::{
     check, validate_related_origins, ClientRequest, RelatedOriginsFailure, WellKnownResponse,
 };
@@ -13,7 +14,7 @@ use crate::profile::{HttpHosts, Profile};
 use crate::psl::PublicSuffixList;
 use crate::reason::Verdict;
 use crate::server::pattern::{Pattern, PortRule};
-use crate::server::policy::Policy;
+use crate::server::policy::{CompiledPolicy, Policy};
 use crate::server::presented::{read, Presented};
 use std::fmt;
 
@@ -85,7 +86,8 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
         })
     };
 
-    if let Err(e) = policy.compile(psl) {
+    let compiled = policy.compile(psl);
+    if let Err(e) = &compiled {
         for problem in &e.problems {
             add(Severity::Error, "invalid-policy", problem.clone(), "correct the entry as the message says; rpscope refuses the whole policy until then".into());
         }
@@ -195,8 +197,10 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
             &mut add,
         );
     }
-    for url in deployment.served_at {
-        check_served(url, policy, psl, &mut add);
+    if let Ok(compiled) = &compiled {
+        for url in deployment.served_at {
+            check_served(url, compiled, &mut add);
+        }
     }
     if policy.allow_cross_origin && policy.top_origins.is_empty() {
         add(Severity::Warning, "cross-origin-without-top-origins", "`allow_cross_origin` is true but `top_origins` is empty: every cross-origin ceremony will be rejected".into(), "list the pages allowed to embed the RP in `top_origins`, or set `allow_cross_origin = false`".into());
@@ -316,7 +320,7 @@ fn check_scope(
     }
 }
 
-fn check_served(url: &str, policy: &Policy, psl: &PublicSuffixList, add: &mut Add<'_>) {
+fn check_served(url: &str, compiled: &CompiledPolicy, add: &mut Add<'_>) {
     let Ok(parsed) = url::Url::parse(url) else {
         add(
             Severity::Error,
@@ -327,9 +331,6 @@ fn check_served(url: &str, policy: &Policy, psl: &PublicSuffixList, add: &mut Ad
         return;
     };
     let origin = parsed.origin().ascii_serialization();
-    let Ok(compiled) = policy.compile(psl) else {
-        return;
-    };
     let Ok(presented @ Presented::Web(web)) = read(&origin) else {
         return;
     };
@@ -361,11 +362,8 @@ fn check_served(url: &str, policy: &Policy, psl: &PublicSuffixList, add: &mut Ad
 }
 
 fn check_document_size(body: &[u8], policy: &Policy, psl: &PublicSuffixList, add: &mut Add<'_>) {
-    let Ok(serde_json::Value::Object(doc)) = serde_json::from_slice::<serde_json::Value>(body)
-    else {
-        return;
-    };
-    let Some(serde_json::Value::Array(entries)) = doc.get("origins") else {
+    // The same reading as the related-origins procedure: BOM, shape, labels.
+    let Ok(entries) = parse_document(body) else {
         return;
     };
     let mut labels: Vec<String> = Vec::new();
@@ -373,13 +371,7 @@ fn check_document_size(body: &[u8], policy: &Policy, psl: &PublicSuffixList, add
         let Ok(url) = url::Url::parse(entry) else {
             continue;
         };
-        let Some(url::Host::Domain(host)) = url.host() else {
-            continue;
-        };
-        let Some(label) = psl
-            .registrable_domain(host)
-            .and_then(|d| d.split('.').next())
-        else {
+        let Some(label) = registrable_origin_label(&url, psl) else {
             continue;
         };
         if !labels.iter().any(|l| l == label) {
