@@ -1,16 +1,53 @@
-//! `rpscope conformance`: the corpus against the built-in core, with a report.
+//! `rpscope conformance`: the corpus (or cases derived from a policy) against the
+//! built-in core or an adapter, with a report.
 
-use crate::{CliError, Exit};
+use crate::{verify, CliError, Exit};
+use rpscope_adapter::protocol::SideName;
+use rpscope_adapter::{AdapterTarget, Options};
 use rpscope_core::{Profile, PublicSuffixList};
+use rpscope_corpus::case::TopicFile;
 use rpscope_corpus::report::{self, Format};
-use rpscope_corpus::{Builtin, Corpus, KnownDivergences, Selection, Side};
-use std::io::Write;
+use rpscope_corpus::{
+    Answer, Builtin, Ceremony, ClientCase, Corpus, KnownDivergences, Report, Selection, ServerCase,
+    Side, Target, Topic,
+};
+use std::io::{IsTerminal as _, Write};
 use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// What the cases run against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetSpec {
+    /// rpscope's own core.
+    Builtin,
+    /// An adapter process, started with `sh -c COMMAND`.
+    Adapter(String),
+}
+
+impl TargetSpec {
+    /// Parses `builtin` or `adapter:COMMAND`.
+    pub fn parse(text: &str) -> Result<TargetSpec, CliError> {
+        match text.split_once(':') {
+            _ if text == "builtin" => Ok(TargetSpec::Builtin),
+            Some(("adapter", command)) if !command.trim().is_empty() => {
+                Ok(TargetSpec::Adapter(command.to_owned()))
+            }
+            _ => Err(CliError::new(format!(
+                "unknown target `{text}` (expected `builtin` or `adapter:COMMAND`, \
+                 e.g. `adapter:python3 adapters/py_webauthn/adapter.py`)"
+            ))),
+        }
+    }
+}
 
 /// What `rpscope conformance` was asked for.
 pub struct Args<'a> {
+    /// What to run against.
+    pub target: TargetSpec,
     /// A corpus directory instead of the embedded corpus.
     pub corpus: Option<&'a Path>,
+    /// Derive the cases from this policy file instead of using the corpus.
+    pub policy: Option<&'a Path>,
     /// Only this client profile.
     pub profile: Option<Profile>,
     /// Only this side.
@@ -21,6 +58,8 @@ pub struct Args<'a> {
     pub format: Format,
     /// A known-divergence file.
     pub known_divergences: Option<&'a Path>,
+    /// The per-case deadline for an adapter.
+    pub timeout: Duration,
 }
 
 /// Loads the corpus the user asked for, with every load error in the message.
@@ -35,28 +74,108 @@ pub fn load_corpus(dir: Option<&Path>) -> Result<Corpus, CliError> {
     })
 }
 
-/// Runs the corpus and prints the report; exit 1 unless everything conforms.
-pub fn run(args: Args<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
-    let corpus = load_corpus(args.corpus)?;
-    let known = match args.known_divergences {
+/// The cases derived from a policy file, as a one-topic corpus (`policy::…`).
+pub fn derived_corpus(path: &Path, psl: &PublicSuffixList) -> Result<Corpus, CliError> {
+    let policy = verify::read_policy(path)?;
+    let source = path.display().to_string();
+    let topic = rpscope_corpus::derive::derive(&policy, &source, psl)
+        .map_err(|e| CliError::new(format!("{source}: the policy is not valid: {e}")))?;
+    Ok(Corpus {
+        flags: Default::default(),
+        topics: vec![Topic {
+            name: "policy".into(),
+            origin: source,
+            file: TopicFile::Server(topic),
+        }],
+    })
+}
+
+/// Reads a known-divergence file, or none.
+pub fn load_known(path: Option<&Path>) -> Result<KnownDivergences, CliError> {
+    match path {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
             KnownDivergences::parse(&text)
-                .map_err(|e| CliError::new(format!("{}: {e}", path.display())))?
+                .map_err(|e| CliError::new(format!("{}: {e}", path.display())))
         }
-        None => KnownDivergences::none(),
+        None => Ok(KnownDivergences::none()),
+    }
+}
+
+/// Runs the cases against one target and returns the report; an adapter that
+/// cannot be started is an error, everything after that is in the report.
+pub fn run_target(
+    target: &TargetSpec,
+    corpus: &Corpus,
+    selection: &Selection<'_>,
+    known: &KnownDivergences,
+    timeout: Duration,
+    psl: &PublicSuffixList,
+) -> Result<Report, CliError> {
+    match target {
+        TargetSpec::Builtin => Ok(rpscope_corpus::run(
+            corpus,
+            &mut Builtin::new(psl),
+            selection,
+            known,
+        )),
+        TargetSpec::Adapter(command) => {
+            let options = Options {
+                case_timeout: timeout,
+                ..Options::default()
+            };
+            let mut adapter =
+                AdapterTarget::start(command, options).map_err(|e| CliError::new(e.to_string()))?;
+            let hello = adapter.hello().implementation.clone();
+            eprintln!(
+                "rpscope: running against {} {} ({})",
+                hello.name, hello.version, hello.language
+            );
+            if let Some(failure) = adapter.control_failure() {
+                eprintln!("rpscope: warning: {failure}");
+            }
+            // Only the sides the adapter has, unless the user chose one.
+            let sides = &adapter.hello().capabilities.sides;
+            let mut selection = selection.clone();
+            if selection.side.is_none() && sides.len() == 1 {
+                selection.side = Some(match sides[0] {
+                    SideName::Server => Side::Server,
+                    SideName::Client => Side::Client,
+                });
+            }
+            let mut progress = Progress::new(&mut adapter);
+            let report = rpscope_corpus::run(corpus, &mut progress, &selection, known);
+            progress.finish();
+            if adapter.restarts() > 0 {
+                eprintln!(
+                    "rpscope: the adapter was started again {} times after crashes or timeouts",
+                    adapter.restarts()
+                );
+            }
+            adapter.stop();
+            Ok(report)
+        }
+    }
+}
+
+/// Runs the cases and prints the report; exit 1 unless everything conforms.
+pub fn run(args: Args<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+    let corpus = match args.policy {
+        Some(path) => derived_corpus(path, psl)?,
+        None => load_corpus(args.corpus)?,
     };
+    let known = load_known(args.known_divergences)?;
     let selection = Selection {
         filter: args.filter,
         profile: args.profile,
         side: args.side,
     };
-    let report = rpscope_corpus::run(&corpus, &mut Builtin::new(psl), &selection, &known);
+    let report = run_target(&args.target, &corpus, &selection, &known, args.timeout, psl)?;
     if report.total == 0 {
         return Err(CliError::new(match args.filter {
             Some(f) => format!("no case id contains `{f}`"),
-            None => "the corpus has no cases".into(),
+            None => "no case was selected".into(),
         }));
     }
     std::io::stdout()
@@ -68,4 +187,79 @@ pub fn run(args: Args<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
     } else {
         Exit::Finding
     })
+}
+
+/// Counts answered cases on stderr while a slow target runs: a line every few
+/// seconds (or an updating line on a terminal).
+pub struct Progress<'t> {
+    inner: &'t mut dyn Target,
+    done: usize,
+    started: Instant,
+    last: Instant,
+    terminal: bool,
+}
+
+impl<'t> Progress<'t> {
+    /// Wraps a target.
+    pub fn new(inner: &'t mut dyn Target) -> Progress<'t> {
+        let now = Instant::now();
+        Progress {
+            inner,
+            done: 0,
+            started: now,
+            last: now,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn tick(&mut self, id: &str) {
+        self.done += 1;
+        let every = if self.terminal {
+            Duration::from_millis(200)
+        } else {
+            Duration::from_secs(5)
+        };
+        if self.last.elapsed() >= every {
+            self.last = Instant::now();
+            if self.terminal {
+                eprint!("\r\x1b[2Krpscope: {} answered, at {id}", self.done);
+            } else {
+                eprintln!("rpscope: {} answered, at {id}", self.done);
+            }
+        }
+    }
+
+    /// Prints the total.
+    pub fn finish(&self) {
+        if self.terminal {
+            eprint!("\r\x1b[2K");
+        }
+        eprintln!(
+            "rpscope: {} answers in {:.1} s",
+            self.done,
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+}
+
+impl Target for Progress<'_> {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+    fn check_client(&mut self, case: &ClientCase, profile: &Profile) -> Answer {
+        let answer = self.inner.check_client(case, profile);
+        self.tick(&case.id);
+        answer
+    }
+    fn verify_server(&mut self, case: &ServerCase, ceremony: Ceremony) -> Answer {
+        let answer = self.inner.verify_server(case, ceremony);
+        self.tick(&case.id);
+        answer
+    }
+    fn server_ceremonies(&self) -> Vec<Ceremony> {
+        self.inner.server_ceremonies()
+    }
+    fn client_profiles(&self) -> Option<Vec<Profile>> {
+        self.inner.client_profiles()
+    }
 }

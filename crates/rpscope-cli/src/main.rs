@@ -3,7 +3,7 @@
 //! Exit codes, for every command: 0 accept (or no finding), 1 reject (or a finding),
 //! 2 usage or input error (with a message on stderr).
 
-use rpscope_cli::{check, conformance, corpus, lint, verify, CliError, Exit};
+use rpscope_cli::{adapter, check, conformance, corpus, lint, verify, CliError, Exit};
 use rpscope_corpus::report::Format;
 use rpscope_corpus::Side;
 
@@ -46,9 +46,12 @@ enum Command {
     /// Check an RP's configuration for what browsers and users will hit, with fixes
     #[command(after_long_help = LINT_EXAMPLES)]
     Lint(LintArgs),
-    /// Run the conformance corpus against the built-in core and report
+    /// Run the conformance corpus against the built-in core or an implementation's adapter, and report
     #[command(after_long_help = CONFORMANCE_EXAMPLES)]
     Conformance(ConformanceArgs),
+    /// Tools for adapter authors: the requests the runner sends, the protocol's schemas
+    #[command(subcommand)]
+    Adapter(AdapterCommand),
     /// Lint, export or describe the conformance corpus
     #[command(subcommand)]
     Corpus(CorpusCommand),
@@ -56,7 +59,10 @@ enum Command {
 
 const CONFORMANCE_EXAMPLES: &str = "\
 Client-side cases run under every profile (spec, chromium, firefox) and server-side cases run
-once (reported under the profile `server`), unless --profile picks one. A case conforms when the
+once (reported under the profile `server`), unless --profile picks one. Against an adapter,
+server-side cases run once per ceremony the adapter verifies (reported as `registration` and
+`authentication`) with real, signed responses, and client-side verdicts are held to the profile
+the adapter names (docs/protocol.md). A case conforms when the
 verdict is one its expectation admits (`acceptable` admits both) and, where the case names a
 reason code, the reason agrees.
 
@@ -66,6 +72,11 @@ Examples:
   rpscope conformance --format junit > rpscope.xml      # for CI test reporting
   rpscope conformance --format markdown >> \"$GITHUB_STEP_SUMMARY\"
   rpscope conformance --known-divergences ours.json     # excuse what you knowingly do differently
+
+  # A real RP library, through its adapter (adapters/README.md):
+  rpscope conformance --target 'adapter:python3 adapters/py_webauthn/adapter.py'
+  # Your own configuration: adversarial origins derived from your policy file:
+  rpscope conformance --target 'adapter:./my-rp-adapter' --policy my-rp.toml
 
 Known-divergence file: {\"<case id>\": {\"expected\": \"reject\", \"actual\": \"accept\", \"reason\": \"…\",
 \"profile\": \"spec\"}} (profile optional). A listed case that conforms (unexpected pass) and a
@@ -159,6 +170,20 @@ struct LintArgs {
 
 #[derive(Args)]
 struct ConformanceArgs {
+    /// What to run the cases against: `builtin` (rpscope's core) or `adapter:COMMAND`
+    /// (a shell command speaking docs/protocol.md)
+    #[arg(long, value_name = "TARGET", default_value = "builtin")]
+    target: String,
+
+    /// Instead of the corpus, run adversarial cases derived from this RP policy file
+    /// (sibling subdomains, look-alikes, suffix extensions, scheme and port changes, …)
+    #[arg(long, value_name = "FILE", conflicts_with = "corpus")]
+    policy: Option<PathBuf>,
+
+    /// Seconds an adapter may take to answer one case before it is restarted
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    timeout: f64,
+
     /// Run only this client profile, or `server` for the server-side cases only
     /// [default: every client profile and the server-side cases]
     #[arg(long, value_name = "PROFILE")]
@@ -179,6 +204,39 @@ struct ConformanceArgs {
     /// A JSON file of cases this implementation knowingly decides otherwise
     #[arg(long, value_name = "FILE")]
     known_divergences: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum AdapterCommand {
+    /// Print, as JSON Lines, every message the runner would send to an adapter
+    #[command(after_long_help = "\
+Pipe the output into an adapter to see what it answers before running it under the runner:
+  rpscope adapter requests --filter server-port:: | python3 adapters/py_webauthn/adapter.py
+
+The first lines are `start` and the control ceremonies (seq 0), the last is `stop`.")]
+    Requests {
+        /// Only cases whose id contains this text
+        #[arg(long, value_name = "SUBSTR")]
+        filter: Option<String>,
+        /// registration, authentication or both
+        #[arg(long, value_name = "CEREMONY", default_value = "both", value_parser = ["registration", "authentication", "both"])]
+        ceremony: String,
+        /// Also print the client-side cases
+        #[arg(long)]
+        client: bool,
+        /// Derive the cases from this policy file instead of the corpus
+        #[arg(long, value_name = "FILE", conflicts_with = "corpus")]
+        policy: Option<PathBuf>,
+        /// Read this corpus directory instead of the embedded one
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+    },
+    /// Print the protocol's JSON Schemas (or write them into a directory)
+    Schema {
+        /// Write runner-to-adapter.schema.json and adapter-to-runner.schema.json into this directory
+        #[arg(long, value_name = "DIR")]
+        write: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -323,8 +381,16 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                     args.format
                 ))
             })?;
+            if !(args.timeout.is_finite() && args.timeout > 0.0) {
+                return Err(CliError::new(
+                    "--timeout must be a positive number of seconds",
+                ));
+            }
             conformance::run(
                 conformance::Args {
+                    target: conformance::TargetSpec::parse(&args.target)?,
+                    policy: args.policy.as_deref(),
+                    timeout: std::time::Duration::from_secs_f64(args.timeout),
                     corpus: args.corpus.as_deref(),
                     profile,
                     side,
@@ -335,6 +401,31 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                 &psl,
             )
         }
+        Command::Adapter(AdapterCommand::Requests {
+            filter,
+            ceremony,
+            client,
+            policy,
+            corpus,
+        }) => {
+            use rpscope_adapter::protocol::CeremonyKind;
+            let ceremonies = match ceremony.as_str() {
+                "registration" => vec![CeremonyKind::Registration],
+                "authentication" => vec![CeremonyKind::Authentication],
+                _ => vec![CeremonyKind::Registration, CeremonyKind::Authentication],
+            };
+            adapter::requests(
+                adapter::RequestsArgs {
+                    corpus: corpus.as_deref(),
+                    policy: policy.as_deref(),
+                    filter: filter.as_deref(),
+                    ceremonies,
+                    client,
+                },
+                &psl,
+            )
+        }
+        Command::Adapter(AdapterCommand::Schema { write }) => adapter::schema(write.as_deref()),
         Command::Corpus(CorpusCommand::Lint { corpus }) => corpus::lint(corpus.as_deref()),
         Command::Corpus(CorpusCommand::Export { corpus, .. }) => corpus::export(corpus.as_deref()),
         Command::Corpus(CorpusCommand::Schema { write }) => corpus::schema(write.as_deref()),

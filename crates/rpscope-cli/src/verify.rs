@@ -13,12 +13,20 @@ use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 
-/// Reads a policy file (TOML), with the file name in every error.
+/// Reads a policy file (TOML), with the file name in every error. A
+/// `[deployment]` table (what `rpscope lint` reads) is allowed and ignored, so one
+/// file serves every command.
 pub fn read_policy(path: &Path) -> Result<Policy, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
-    toml::from_str(&text)
-        .map_err(|e| CliError::new(format!("{} is not a policy: {e}", path.display())))
+    let not_a_policy = |e: &dyn std::fmt::Display| {
+        CliError::new(format!("{} is not a policy: {e}", path.display()))
+    };
+    let mut table: toml::Table = toml::from_str(&text).map_err(|e| not_a_policy(&e))?;
+    if table.get("deployment").is_some_and(toml::Value::is_table) {
+        table.remove("deployment");
+    }
+    Policy::deserialize(table).map_err(|e| not_a_policy(&e))
 }
 
 /// Decodes a hex rpIdHash.

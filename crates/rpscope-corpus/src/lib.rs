@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod case;
+pub mod derive;
 pub mod divergence;
 pub mod lint;
 pub mod load;
@@ -32,4 +33,4 @@ pub mod seeds;
 pub use case::{AnyCase, ClientCase, Expected, Outcome, ServerCase, TopicFile};
 pub use divergence::KnownDivergences;
 pub use load::{Corpus, LoadError, Topic};
-pub use run::{run, Answer, Builtin, Report, Selection, Side, Status, Target};
+pub use run::{run, Answer, Builtin, Ceremony, Report, Selection, Side, Status, Target};

@@ -47,10 +47,47 @@ pub trait Target {
         Answer::Skipped("this target has no client-side check".into())
     }
 
-    /// Verifies one server-side case.
-    fn verify_server(&mut self, case: &ServerCase) -> Answer {
-        let _ = case;
+    /// Verifies one server-side case as part of `ceremony`.
+    fn verify_server(&mut self, case: &ServerCase, ceremony: Ceremony) -> Answer {
+        let _ = (case, ceremony);
         Answer::Skipped("this target has no server-side verification".into())
+    }
+
+    /// The ceremonies every server-side case runs as, each reported under its own
+    /// name. The default, [`Ceremony::Either`], runs each case once, for targets
+    /// that verify what a ceremony presents without telling the two apart.
+    fn server_ceremonies(&self) -> Vec<Ceremony> {
+        vec![Ceremony::Either]
+    }
+
+    /// The client profiles whose expectations this target's verdicts are held to;
+    /// `None` (the default) means every built-in profile.
+    fn client_profiles(&self) -> Option<Vec<Profile>> {
+        None
+    }
+}
+
+/// Which WebAuthn ceremony a server-side case runs as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ceremony {
+    /// What the ceremony presents, whichever ceremony it is (rpscope's core:
+    /// origin, `crossOrigin`, `topOrigin` and `rpIdHash` are checked alike in
+    /// WebAuthn L3 §7.1 and §7.2). Reported under the profile name `server`.
+    Either,
+    /// Registration (`navigator.credentials.create`, WebAuthn L3 §7.1).
+    Registration,
+    /// Authentication (`navigator.credentials.get`, WebAuthn L3 §7.2).
+    Authentication,
+}
+
+impl Ceremony {
+    /// The name results are reported under: `server`, `registration` or `authentication`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ceremony::Either => SERVER,
+            Ceremony::Registration => "registration",
+            Ceremony::Authentication => "authentication",
+        }
     }
 }
 
@@ -89,7 +126,7 @@ impl Target for Builtin<'_> {
         }
     }
 
-    fn verify_server(&mut self, case: &ServerCase) -> Answer {
+    fn verify_server(&mut self, case: &ServerCase, _: Ceremony) -> Answer {
         let hash = match case.rp_id_hash_bytes() {
             Ok(h) => h,
             Err(e) => return Answer::Error(e),
@@ -219,10 +256,12 @@ pub fn run(
     selection: &Selection<'_>,
     known: &KnownDivergences,
 ) -> Report {
-    let profiles: Vec<Profile> = match selection.profile {
-        Some(p) => vec![p],
-        None => Profile::ALL.to_vec(),
-    };
+    let mut profiles: Vec<Profile> = target
+        .client_profiles()
+        .unwrap_or_else(|| Profile::ALL.to_vec());
+    if let Some(only) = selection.profile {
+        profiles.retain(|p| p.name == only.name);
+    }
     let selected = |id: &str| selection.filter.is_none_or(|f| id.contains(f));
     let mut results = Vec::new();
     if selection.side != Some(Side::Server) {
@@ -243,16 +282,19 @@ pub fn run(
         }
     }
     if selection.side != Some(Side::Client) && selection.profile.is_none() {
+        let ceremonies = target.server_ceremonies();
         for (_, case) in corpus.server_cases().filter(|(_, c)| selected(&c.id)) {
-            let answer = target.verify_server(case);
-            results.push(judge(
-                &case.id,
-                SERVER,
-                case.expected,
-                case.reason.map(|r| r.0),
-                answer,
-                known,
-            ));
+            for &ceremony in &ceremonies {
+                let answer = target.verify_server(case, ceremony);
+                results.push(judge(
+                    &case.id,
+                    ceremony.as_str(),
+                    case.expected,
+                    case.reason.map(|r| r.0),
+                    answer,
+                    known,
+                ));
+            }
         }
     }
     let ids = corpus

@@ -5,7 +5,7 @@
 
 use rpscope_core::{Profile, PublicSuffixList};
 use rpscope_corpus::case::TopicFile;
-use rpscope_corpus::{Answer, Builtin, Target};
+use rpscope_corpus::{Answer, Builtin, Ceremony, Target};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -47,7 +47,7 @@ fn diagnostics() {
                 TopicFile::Server(topic) => {
                     for case in &topic.cases {
                         let _ = writeln!(out, "{}", case.id);
-                        line(&mut out, "server", target.verify_server(case));
+                        line(&mut out, "server", target.verify_server(case, Ceremony::Either));
                     }
                 }
             }

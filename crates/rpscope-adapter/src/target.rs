@@ -1,0 +1,392 @@
+//! [`AdapterTarget`]: an adapter process as a conformance [`Target`], with the
+//! runner's guarantees (control ceremony, timeouts, restarts; `docs/protocol.md`).
+
+use crate::process::{AdapterProcess, Failure};
+use crate::protocol::{
+    CaseAnswer, CaseRequest, CeremonyKind, Command, Hello, PolicyFeature, ResultKind, SideName,
+    PROTOCOL,
+};
+use crate::request::{client_request, control_case, server_request};
+use rpscope_core::{Profile, Verdict};
+use rpscope_corpus::{Answer, Ceremony, ClientCase, ServerCase, Target};
+use std::fmt;
+use std::time::Duration;
+
+/// After this many failed starts in a row the adapter is not started again.
+const MAX_FAILED_STARTS: u32 = 3;
+
+/// How the runner treats an adapter.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The deadline for each case's answer.
+    pub case_timeout: Duration,
+    /// The deadline for the handshake (interpreters and JITs start slowly).
+    pub start_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            case_timeout: Duration::from_secs(10),
+            start_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Why an adapter could not be started at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartError {
+    /// What went wrong, with the adapter's last stderr lines.
+    pub message: String,
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// An adapter process behind the [`Target`] trait.
+pub struct AdapterTarget {
+    command: String,
+    options: Options,
+    hello: Hello,
+    process: Option<AdapterProcess>,
+    seq: u64,
+    failed_starts: u32,
+    last_start_error: String,
+    control_failure: Option<String>,
+    restarts: u32,
+}
+
+impl AdapterTarget {
+    /// Starts the adapter, checks the handshake and runs the control ceremony.
+    ///
+    /// An adapter that cannot be started or speaks another protocol version is
+    /// an error; one that rejects the control ceremony starts, but every case is
+    /// then reported as `error` (see [`AdapterTarget::control_failure`]).
+    pub fn start(command: &str, options: Options) -> Result<AdapterTarget, StartError> {
+        let (process, hello) = handshake(command, &options)?;
+        let mut target = AdapterTarget {
+            command: command.to_owned(),
+            options,
+            hello,
+            process: Some(process),
+            seq: 0,
+            failed_starts: 0,
+            last_start_error: String::new(),
+            control_failure: None,
+            restarts: 0,
+        };
+        target.control_failure = target.run_control();
+        Ok(target)
+    }
+
+    /// What the adapter said about itself.
+    pub fn hello(&self) -> &Hello {
+        &self.hello
+    }
+
+    /// Why the control ceremony failed, if it did.
+    pub fn control_failure(&self) -> Option<&str> {
+        self.control_failure.as_deref()
+    }
+
+    /// How often the adapter had to be started again after a crash or timeout.
+    pub fn restarts(&self) -> u32 {
+        self.restarts
+    }
+
+    /// Sends `stop` and ends the process.
+    pub fn stop(mut self) {
+        if let Some(process) = self.process.take() {
+            let stop = serde_json::to_string(&Command::Stop).unwrap_or_default();
+            process.stop(&stop, Duration::from_secs(2));
+        }
+    }
+
+    fn run_control(&mut self) -> Option<String> {
+        let control = control_case();
+        let kinds = self.hello.capabilities.ceremonies.clone();
+        if !self.has_side(SideName::Server) {
+            return None;
+        }
+        for kind in kinds {
+            let request = match server_request(&control, kind) {
+                Ok(r) => r,
+                Err(e) => return Some(format!("the control ceremony cannot be built: {e}")),
+            };
+            let answer = self.exchange_at(0, CaseRequest::Server(request));
+            let failure = match answer {
+                Answer::Verdict {
+                    verdict: Verdict::Accept,
+                    ..
+                } => continue,
+                Answer::Verdict { explanation, .. } => format!(
+                    "rejected: {}",
+                    explanation.unwrap_or_else(|| "no message".into())
+                ),
+                Answer::Skipped(why) => format!("skipped: {why}"),
+                Answer::Error(why) => format!("error: {why}"),
+            };
+            return Some(format!(
+                "the adapter did not accept the clean {} control ceremony ({failure}), so its \
+                 verdicts say nothing about origin checks",
+                ceremony_name(kind)
+            ));
+        }
+        None
+    }
+
+    fn has_side(&self, side: SideName) -> bool {
+        self.hello.capabilities.sides.contains(&side)
+    }
+
+    /// Sends one case and turns whatever happens into an [`Answer`].
+    fn exchange(&mut self, case: CaseRequest) -> Answer {
+        if let Some(failure) = &self.control_failure {
+            return Answer::Error(failure.clone());
+        }
+        self.seq += 1;
+        self.exchange_at(self.seq, case)
+    }
+
+    fn exchange_at(&mut self, seq: u64, case: CaseRequest) -> Answer {
+        let process = match self.process.take() {
+            Some(p) => p,
+            None => match self.restart() {
+                Ok(p) => p,
+                Err(e) => return Answer::Error(e),
+            },
+        };
+        let mut process = process;
+        let line = match serde_json::to_string(&Command::Run {
+            seq,
+            case: Box::new(case),
+        }) {
+            Ok(l) => l,
+            Err(e) => return Answer::Error(format!("the request does not serialise: {e}")),
+        };
+        let reply = process
+            .send(&line)
+            .and_then(|()| process.receive(self.options.case_timeout));
+        let text = match reply {
+            Ok(text) => text,
+            Err(failure) => return self.crashed(process, &failure.to_string()),
+        };
+        let answer: CaseAnswer = match serde_json::from_str(&text) {
+            Ok(a) => a,
+            Err(e) => {
+                let shown: String = text.chars().take(200).collect();
+                return self.crashed(
+                    process,
+                    &format!("the adapter printed `{shown}`, which is not an answer ({e})"),
+                );
+            }
+        };
+        if answer.seq != seq {
+            return self.crashed(
+                process,
+                &format!("the adapter answered seq {} to seq {seq}", answer.seq),
+            );
+        }
+        self.process = Some(process);
+        let message = answer.message;
+        match answer.result {
+            ResultKind::Accept => Answer::Verdict {
+                verdict: Verdict::Accept,
+                reason: None,
+                explanation: message,
+            },
+            ResultKind::Reject => Answer::Verdict {
+                verdict: Verdict::Reject,
+                reason: None,
+                explanation: Some(message.unwrap_or_else(|| "(no message)".into())),
+            },
+            ResultKind::Skipped => Answer::Skipped(match (message, answer.issue_url) {
+                (Some(m), Some(url)) => format!("{m} ({url})"),
+                (Some(m), None) => m,
+                (None, Some(url)) => url,
+                (None, None) => "skipped without a reason".into(),
+            }),
+            ResultKind::Error => Answer::Error(format!(
+                "the adapter reported an error: {}",
+                message.unwrap_or_else(|| "(no message)".into())
+            )),
+        }
+    }
+
+    /// Ends a process that failed this exchange and reports the case as an error.
+    fn crashed(&mut self, process: AdapterProcess, what: &str) -> Answer {
+        let stderr = process.stderr_tail();
+        drop(process);
+        Answer::Error(with_stderr(what, &stderr))
+    }
+
+    fn restart(&mut self) -> Result<AdapterProcess, String> {
+        if self.failed_starts >= MAX_FAILED_STARTS {
+            return Err(format!(
+                "not started again after {MAX_FAILED_STARTS} failed starts in a row; the last: {}",
+                self.last_start_error
+            ));
+        }
+        match handshake(&self.command, &self.options) {
+            Ok((process, _)) => {
+                self.failed_starts = 0;
+                self.restarts += 1;
+                Ok(process)
+            }
+            Err(e) => {
+                self.failed_starts += 1;
+                self.last_start_error = e.message.clone();
+                Err(format!(
+                    "the adapter could not be started again: {}",
+                    e.message
+                ))
+            }
+        }
+    }
+}
+
+fn ceremony_name(kind: CeremonyKind) -> &'static str {
+    match kind {
+        CeremonyKind::Registration => "registration",
+        CeremonyKind::Authentication => "authentication",
+    }
+}
+
+fn with_stderr(what: &str, stderr: &str) -> String {
+    if stderr.is_empty() {
+        what.to_owned()
+    } else {
+        format!("{what}; its stderr ended with:\n{stderr}")
+    }
+}
+
+/// Starts the process, sends `start` and reads the [`Hello`].
+fn handshake(command: &str, options: &Options) -> Result<(AdapterProcess, Hello), StartError> {
+    let fail = |what: String, process: Option<&AdapterProcess>| StartError {
+        message: with_stderr(
+            &format!("adapter `{command}`: {what}"),
+            &process.map(AdapterProcess::stderr_tail).unwrap_or_default(),
+        ),
+    };
+    let mut process =
+        AdapterProcess::spawn(command).map_err(|e| fail(format!("cannot start: {e}"), None))?;
+    let start = serde_json::to_string(&Command::Start { protocol: PROTOCOL }).unwrap_or_default();
+    let text = match process
+        .send(&start)
+        .and_then(|()| process.receive(options.start_timeout))
+    {
+        Ok(t) => t,
+        Err(Failure::Timeout(d)) => {
+            return Err(fail(
+                format!("no answer to `start` within {} s", d.as_secs()),
+                Some(&process),
+            ))
+        }
+        Err(e) => return Err(fail(format!("during the handshake: {e}"), Some(&process))),
+    };
+    let hello: Hello = serde_json::from_str(&text).map_err(|e| {
+        let shown: String = text.chars().take(200).collect();
+        fail(
+            format!("`{shown}` is not a handshake answer ({e})"),
+            Some(&process),
+        )
+    })?;
+    if hello.protocol != PROTOCOL {
+        return Err(fail(
+            format!(
+                "speaks protocol {}, this runner speaks {PROTOCOL}",
+                hello.protocol
+            ),
+            Some(&process),
+        ));
+    }
+    let caps = &hello.capabilities;
+    if caps.sides.contains(&SideName::Server) && caps.ceremonies.is_empty() {
+        return Err(fail(
+            "declares the server side but no ceremonies".into(),
+            Some(&process),
+        ));
+    }
+    if let Some(name) = &caps.client_profile {
+        if Profile::by_name(name).is_none() {
+            return Err(fail(
+                format!("declares the unknown client profile `{name}`"),
+                Some(&process),
+            ));
+        }
+    }
+    Ok((process, hello))
+}
+
+impl Target for AdapterTarget {
+    fn name(&self) -> String {
+        let i = &self.hello.implementation;
+        format!("{} {}", i.name, i.version)
+    }
+
+    fn check_client(&mut self, case: &ClientCase, _: &Profile) -> Answer {
+        if !self.has_side(SideName::Client) {
+            return Answer::Skipped("the adapter has no client side".into());
+        }
+        self.exchange(CaseRequest::Client(client_request(case)))
+    }
+
+    fn verify_server(&mut self, case: &ServerCase, ceremony: Ceremony) -> Answer {
+        let kind = match ceremony {
+            _ if !self.has_side(SideName::Server) => {
+                return Answer::Skipped("the adapter has no server side".into())
+            }
+            Ceremony::Registration => CeremonyKind::Registration,
+            Ceremony::Authentication => CeremonyKind::Authentication,
+            Ceremony::Either => {
+                return Answer::Error("an adapter runs registration or authentication".into())
+            }
+        };
+        let declared = &self.hello.capabilities.policy_features;
+        let missing: Vec<&str> = PolicyFeature::needed_by(&case.policy)
+            .into_iter()
+            .filter(|f| !declared.contains(f))
+            .map(PolicyFeature::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Answer::Skipped(format!(
+                "the policy needs {}, which the adapter does not declare",
+                missing.join(", ")
+            ));
+        }
+        match server_request(case, kind) {
+            Ok(request) => self.exchange(CaseRequest::Server(request)),
+            Err(why) => Answer::Skipped(why),
+        }
+    }
+
+    fn server_ceremonies(&self) -> Vec<Ceremony> {
+        if !self.has_side(SideName::Server) {
+            return vec![Ceremony::Either];
+        }
+        self.hello
+            .capabilities
+            .ceremonies
+            .iter()
+            .map(|k| match k {
+                CeremonyKind::Registration => Ceremony::Registration,
+                CeremonyKind::Authentication => Ceremony::Authentication,
+            })
+            .collect()
+    }
+
+    fn client_profiles(&self) -> Option<Vec<Profile>> {
+        let name = self
+            .hello
+            .capabilities
+            .client_profile
+            .as_deref()
+            .unwrap_or("spec");
+        Some(Profile::by_name(name).into_iter().collect())
+    }
+}
