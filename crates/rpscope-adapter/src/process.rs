@@ -49,6 +49,7 @@ pub struct AdapterProcess {
     stdin: Option<ChildStdin>,
     lines: Receiver<Result<String, String>>,
     stderr: Arc<Mutex<VecDeque<String>>>,
+    stderr_reader: Option<thread::JoinHandle<()>>,
 }
 
 impl AdapterProcess {
@@ -74,7 +75,7 @@ impl AdapterProcess {
             thread::spawn(move || read_lines(stdout, &tx));
         }
         let stderr = Arc::new(Mutex::new(VecDeque::new()));
-        if let Some(pipe) = stderr_pipe {
+        let stderr_reader = stderr_pipe.map(|pipe| {
             let keep = Arc::clone(&stderr);
             thread::spawn(move || {
                 for line in BufReader::new(pipe).lines() {
@@ -86,13 +87,14 @@ impl AdapterProcess {
                         kept.push_back(line);
                     }
                 }
-            });
-        }
+            })
+        });
         Ok(AdapterProcess {
             child,
             stdin,
             lines,
             stderr,
+            stderr_reader,
         })
     }
 
@@ -107,7 +109,7 @@ impl AdapterProcess {
             .and_then(|()| stdin.write_all(b"\n"))
             .and_then(|()| stdin.flush())
             .map_err(|e| match e.kind() {
-                io::ErrorKind::BrokenPipe => Failure::Closed(self.child.try_wait().ok().flatten()),
+                io::ErrorKind::BrokenPipe => Failure::Closed(self.exit_status()),
                 _ => Failure::Io(e),
             })
     }
@@ -118,22 +120,32 @@ impl AdapterProcess {
             Ok(Ok(line)) => Ok(line),
             Ok(Err(garbage)) => Err(Failure::Garbage(garbage)),
             Err(RecvTimeoutError::Timeout) => Err(Failure::Timeout(timeout)),
-            Err(RecvTimeoutError::Disconnected) => {
-                // Give a dying process a moment so the exit status can be reported.
-                let status = (0..20).find_map(|_| match self.child.try_wait() {
-                    Ok(Some(s)) => Some(s),
-                    _ => {
-                        thread::sleep(Duration::from_millis(10));
-                        None
-                    }
-                });
-                Err(Failure::Closed(status))
-            }
+            Err(RecvTimeoutError::Disconnected) => Err(Failure::Closed(self.exit_status())),
         }
     }
 
-    /// The last lines the adapter wrote to stderr, joined.
-    pub fn stderr_tail(&self) -> String {
+    /// The exit status of a process that is going away, waiting a moment for it.
+    fn exit_status(&mut self) -> Option<ExitStatus> {
+        (0..20).find_map(|_| match self.child.try_wait() {
+            Ok(Some(s)) => Some(s),
+            _ => {
+                thread::sleep(Duration::from_millis(10));
+                None
+            }
+        })
+    }
+
+    /// The last lines the adapter wrote to stderr, joined. When the adapter has
+    /// exited, its last words are waited for a moment.
+    pub fn stderr_tail(&mut self) -> String {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            for _ in 0..20 {
+                if self.stderr_reader.as_ref().is_none_or(|t| t.is_finished()) {
+                    break;
+                }
+                thread::sleep(Duration::from_millis(5));
+            }
+        }
         self.stderr
             .lock()
             .map(|kept| kept.iter().cloned().collect::<Vec<_>>().join("\n"))

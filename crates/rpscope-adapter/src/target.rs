@@ -219,7 +219,7 @@ impl AdapterTarget {
     }
 
     /// Ends a process that failed this exchange and reports the case as an error.
-    fn crashed(&mut self, process: AdapterProcess, what: &str) -> Answer {
+    fn crashed(&mut self, mut process: AdapterProcess, what: &str) -> Answer {
         let stderr = process.stderr_tail();
         drop(process);
         Answer::Error(with_stderr(what, &stderr))
@@ -267,7 +267,7 @@ fn with_stderr(what: &str, stderr: &str) -> String {
 
 /// Starts the process, sends `start` and reads the [`Hello`].
 fn handshake(command: &str, options: &Options) -> Result<(AdapterProcess, Hello), StartError> {
-    let fail = |what: String, process: Option<&AdapterProcess>| StartError {
+    let fail = |what: String, process: Option<&mut AdapterProcess>| StartError {
         message: with_stderr(
             &format!("adapter `{command}`: {what}"),
             &process.map(AdapterProcess::stderr_tail).unwrap_or_default(),
@@ -284,16 +284,21 @@ fn handshake(command: &str, options: &Options) -> Result<(AdapterProcess, Hello)
         Err(Failure::Timeout(d)) => {
             return Err(fail(
                 format!("no answer to `start` within {} s", d.as_secs()),
-                Some(&process),
+                Some(&mut process),
             ))
         }
-        Err(e) => return Err(fail(format!("during the handshake: {e}"), Some(&process))),
+        Err(e) => {
+            return Err(fail(
+                format!("during the handshake: {e}"),
+                Some(&mut process),
+            ))
+        }
     };
     let hello: Hello = serde_json::from_str(&text).map_err(|e| {
         let shown: String = text.chars().take(200).collect();
         fail(
             format!("`{shown}` is not a handshake answer ({e})"),
-            Some(&process),
+            Some(&mut process),
         )
     })?;
     if hello.protocol != PROTOCOL {
@@ -302,21 +307,21 @@ fn handshake(command: &str, options: &Options) -> Result<(AdapterProcess, Hello)
                 "speaks protocol {}, this runner speaks {PROTOCOL}",
                 hello.protocol
             ),
-            Some(&process),
+            Some(&mut process),
         ));
     }
     let caps = &hello.capabilities;
     if caps.sides.contains(&SideName::Server) && caps.ceremonies.is_empty() {
         return Err(fail(
             "declares the server side but no ceremonies".into(),
-            Some(&process),
+            Some(&mut process),
         ));
     }
     if let Some(name) = &caps.client_profile {
         if Profile::by_name(name).is_none() {
             return Err(fail(
                 format!("declares the unknown client profile `{name}`"),
-                Some(&process),
+                Some(&mut process),
             ));
         }
     }

@@ -320,6 +320,73 @@ fn conformance_usage_errors_exit_2() {
             .code(),
         Some(2)
     );
+    let o = rpscope(&["conformance", "--target", "python"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("expected `builtin` or `adapter:COMMAND`"));
+    let o = rpscope(&["conformance", "--target", "adapter:exit 3"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("during the handshake"),
+        "{}",
+        stderr(&o)
+    );
+    let o = rpscope(&["conformance", "--timeout", "0"], "");
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn conformance_derives_cases_from_a_policy_file() {
+    let policy = temp_file(
+        "derive.toml",
+        "rp_ids = [\"example.com\"]\norigins = [\"https://example.com\", \"https://pve.example.com:8006\"]\n\n[deployment]\nserved_at = [\"https://pve.example.com:8006/\"]\n",
+    );
+    let o = rpscope(
+        &[
+            "conformance",
+            "--policy",
+            policy.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let results = report["results"].as_array().unwrap();
+    let outcome = |id: &str| {
+        results
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}"))["expected"]
+            .clone()
+    };
+    assert_eq!(outcome("policy::origin-2-admitted"), "accept");
+    assert_eq!(outcome("policy::origin-2-other-port"), "reject");
+    assert_eq!(outcome("policy::origin-1-suffix-extension"), "reject");
+    assert!(results
+        .iter()
+        .all(|r| r["id"].as_str().unwrap().starts_with("policy::")));
+    // The derived cases are requests an adapter can be sent.
+    let o = rpscope(
+        &["adapter", "requests", "--policy", policy.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some(r#"{"cmd":"start","protocol":1}"#)
+    );
+    assert_eq!(lines.last().copied(), Some(r#"{"cmd":"stop"}"#));
+    assert_eq!(lines.len(), 2 + 2 + 2 * results.len());
+    let bad = temp_file(
+        "bad.toml",
+        "rp_ids = [\"example.com\"]\norigins = [\"https://*.com\"]\n",
+    );
+    let o = rpscope(&["conformance", "--policy", bad.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("public suffix"), "{}", stderr(&o));
 }
 
 #[test]
