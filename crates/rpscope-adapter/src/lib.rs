@@ -26,6 +26,7 @@
 
 #![warn(missing_docs)]
 
+pub mod matrix;
 pub mod process;
 pub mod protocol;
 pub mod reference;

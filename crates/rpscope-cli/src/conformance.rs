@@ -2,7 +2,7 @@
 //! built-in core or an adapter, with a report.
 
 use crate::{verify, CliError, Exit};
-use rpscope_adapter::protocol::SideName;
+use rpscope_adapter::protocol::{Implementation, SideName};
 use rpscope_adapter::{AdapterTarget, Options};
 use rpscope_core::{Profile, PublicSuffixList};
 use rpscope_corpus::case::TopicFile;
@@ -103,8 +103,9 @@ pub fn load_known(path: Option<&Path>) -> Result<KnownDivergences, CliError> {
     }
 }
 
-/// Runs the cases against one target and returns the report; an adapter that
-/// cannot be started is an error, everything after that is in the report.
+/// Runs the cases against one target and returns the report, with what the
+/// adapter said it is; an adapter that cannot be started is an error, everything
+/// after that is in the report.
 pub fn run_target(
     target: &TargetSpec,
     corpus: &Corpus,
@@ -112,13 +113,11 @@ pub fn run_target(
     known: &KnownDivergences,
     timeout: Duration,
     psl: &PublicSuffixList,
-) -> Result<Report, CliError> {
+) -> Result<(Report, Option<Implementation>), CliError> {
     match target {
-        TargetSpec::Builtin => Ok(rpscope_corpus::run(
-            corpus,
-            &mut Builtin::new(psl),
-            selection,
-            known,
+        TargetSpec::Builtin => Ok((
+            rpscope_corpus::run(corpus, &mut Builtin::new(psl), selection, known),
+            None,
         )),
         TargetSpec::Adapter(command) => {
             let options = Options {
@@ -154,7 +153,7 @@ pub fn run_target(
                 );
             }
             adapter.stop();
-            Ok(report)
+            Ok((report, Some(hello)))
         }
     }
 }
@@ -171,7 +170,7 @@ pub fn run(args: Args<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
         profile: args.profile,
         side: args.side,
     };
-    let report = run_target(&args.target, &corpus, &selection, &known, args.timeout, psl)?;
+    let (report, _) = run_target(&args.target, &corpus, &selection, &known, args.timeout, psl)?;
     if report.total == 0 {
         return Err(CliError::new(match args.filter {
             Some(f) => format!("no case id contains `{f}`"),

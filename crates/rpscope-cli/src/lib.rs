@@ -7,6 +7,7 @@ pub mod conformance;
 pub mod corpus;
 pub mod jsonl;
 pub mod lint;
+pub mod matrix;
 pub mod verify;
 
 use rpscope_core::Verdict;

@@ -3,7 +3,7 @@
 //! Exit codes, for every command: 0 accept (or no finding), 1 reject (or a finding),
 //! 2 usage or input error (with a message on stderr).
 
-use rpscope_cli::{adapter, check, conformance, corpus, lint, verify, CliError, Exit};
+use rpscope_cli::{adapter, check, conformance, corpus, lint, matrix, verify, CliError, Exit};
 use rpscope_corpus::report::Format;
 use rpscope_corpus::Side;
 
@@ -49,6 +49,9 @@ enum Command {
     /// Run the conformance corpus against the built-in core or an implementation's adapter, and report
     #[command(after_long_help = CONFORMANCE_EXAMPLES)]
     Conformance(ConformanceArgs),
+    /// Run every adapter in adapters/adapters.toml and write the results matrix (docs/results.md)
+    #[command(after_long_help = MATRIX_EXAMPLES)]
+    Matrix(MatrixArgs),
     /// Tools for adapter authors: the requests the runner sends, the protocol's schemas
     #[command(subcommand)]
     Adapter(AdapterCommand),
@@ -204,6 +207,48 @@ struct ConformanceArgs {
     /// A JSON file of cases this implementation knowingly decides otherwise
     #[arg(long, value_name = "FILE")]
     known_divergences: Option<PathBuf>,
+}
+
+const MATRIX_EXAMPLES: &str = "\
+Each adapter runs the corpus as `rpscope conformance --target adapter:COMMAND` would. A library
+that accepts what must be rejected has a security finding, one that rejects what must be accepted
+an interoperability finding; both are results, listed per case in the Markdown, and do not make
+the command fail unless --strict is given.
+
+Examples:
+  rpscope matrix --install --write docs/results.md     # install pinned libraries, run all
+  rpscope matrix --only py_webauthn --filter server-port::
+  rpscope matrix --json results.json                    # every report, for comparing runs
+
+Exit codes: 0 every adapter ran (findings included), 1 an adapter could not be installed or
+started (or, with --strict, any finding), 2 usage or input error.";
+
+#[derive(Args)]
+struct MatrixArgs {
+    /// The adapter manifest
+    #[arg(long, value_name = "FILE", default_value = "adapters/adapters.toml")]
+    adapters: PathBuf,
+    /// Only these adapters (by name; repeat or separate with commas)
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    only: Vec<String>,
+    /// Run each adapter's install command first
+    #[arg(long)]
+    install: bool,
+    /// Write the Markdown matrix to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    write: Option<PathBuf>,
+    /// Also write every report as one JSON document
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Run only cases whose id contains this text
+    #[arg(long, value_name = "SUBSTR")]
+    filter: Option<String>,
+    /// Seconds an adapter may take to answer one case
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    timeout: f64,
+    /// Exit 1 when any library has a finding or error
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Subcommand)]
@@ -397,6 +442,26 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                     filter: args.filter.as_deref(),
                     format,
                     known_divergences: args.known_divergences.as_deref(),
+                },
+                &psl,
+            )
+        }
+        Command::Matrix(args) => {
+            if !(args.timeout.is_finite() && args.timeout > 0.0) {
+                return Err(CliError::new(
+                    "--timeout must be a positive number of seconds",
+                ));
+            }
+            matrix::run(
+                matrix::Args {
+                    manifest: &args.adapters,
+                    only: &args.only,
+                    install: args.install,
+                    write: args.write.as_deref(),
+                    json: args.json.as_deref(),
+                    filter: args.filter.as_deref(),
+                    timeout: std::time::Duration::from_secs_f64(args.timeout),
+                    strict: args.strict,
                 },
                 &psl,
             )

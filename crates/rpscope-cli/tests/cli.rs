@@ -661,3 +661,51 @@ fn lint_reads_the_well_known_document() {
         Some(2)
     );
 }
+
+#[test]
+fn matrix_records_an_adapter_that_does_not_start_and_exits_1() {
+    let manifest = temp_file(
+        "adapters.toml",
+        "[[adapter]]\nname = \"broken\"\nlibrary = \"nothing 0 (sh)\"\ninstall = \"true\"\ncommand = \"echo no such library >&2; exit 3\"\n",
+    );
+    let out = manifest.with_file_name("results.md");
+    let o = rpscope(
+        &[
+            "matrix",
+            "--adapters",
+            manifest.to_str().unwrap(),
+            "--install",
+            "--write",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        md.contains(
+            "| [broken](#broken) | did not start: adapter `echo no such library >&2; exit 3`"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("no such library"), "{md}");
+    let o = rpscope(
+        &[
+            "matrix",
+            "--adapters",
+            manifest.to_str().unwrap(),
+            "--only",
+            "other",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no adapter named `other`"));
+    let twice = temp_file(
+        "twice.toml",
+        "[[adapter]]\nname = \"a\"\nlibrary = \"l\"\ninstall = \"true\"\ncommand = \"true\"\n\n[[adapter]]\nname = \"a\"\nlibrary = \"l\"\ninstall = \"true\"\ncommand = \"true\"\n",
+    );
+    let o = rpscope(&["matrix", "--adapters", twice.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("appears twice"));
+}

@@ -51,7 +51,7 @@ struct Probe {
 /// assert_eq!(case("https://login.example.com"), Outcome::Accept);
 /// assert_eq!(case("https://login.example.com.evil.com"), Outcome::Reject);
 /// assert_eq!(case("http://login.example.com"), Outcome::Reject);
-/// assert_eq!(case("https://LOGIN.example.com"), Outcome::Acceptable);
+/// assert_eq!(case("https://LOGIN.EXAMPLE.COM"), Outcome::Acceptable);
 /// ```
 pub fn derive(
     policy: &Policy,

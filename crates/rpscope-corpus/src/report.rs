@@ -191,7 +191,12 @@ fn markdown(r: &Report) -> String {
                 x.profile,
                 x.expected.as_str(),
                 x.actual,
-                x.message.as_deref().unwrap_or("").replace('|', "\\|")
+                x.message
+                    .as_deref()
+                    .or(x.explanation.as_deref())
+                    .unwrap_or("")
+                    .replace('|', "\\|")
+                    .replace('\n', " ")
             );
         }
     }

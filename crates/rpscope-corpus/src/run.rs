@@ -334,11 +334,9 @@ fn judge(
             reason,
             explanation,
         } => {
+            // A verdict mismatch needs no message: `expected` and `actual` say it.
             let (status, message) = if !expected.admits(verdict) {
-                (
-                    Status::Fail,
-                    Some(format!("expected {}, got {verdict}", expected.as_str())),
-                )
+                (Status::Fail, None)
             } else {
                 match (expected_reason, reason) {
                     (Some(want), Some(got)) if want != got => (

@@ -1,0 +1,450 @@
+//! The results matrix (`rpscope matrix`, `docs/results.md`): how every adapted
+//! library fares on the corpus, with each failure explained.
+//!
+//! A failure is classified by what the library did against what the corpus
+//! expects: accepting what must be rejected is a **security finding** (another
+//! site, scheme or port could use the RP's passkeys); rejecting what must be
+//! accepted is an **interoperability finding** (real users cannot sign in); an
+//! adapter crash or timeout is an **error**. Accepting a ceremony under a policy
+//! the corpus says must be refused (an IP or a URL as RP ID, a malformed origin
+//! entry) is counted apart: the library does not validate its configuration,
+//! which matters, but no browser produces the values that would then match.
+
+use crate::protocol::Implementation;
+use rpscope_corpus::run::CaseResult;
+use rpscope_corpus::{AnyCase, Corpus, Report, Status};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// One adapter's run, or why it did not run.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The adapter's name in `adapters/adapters.toml`.
+    pub name: String,
+    /// What it ran, and the report; or why it could not start.
+    pub outcome: Result<(Implementation, Report), String>,
+}
+
+/// What a failing result means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Finding {
+    /// Accepted what must be rejected.
+    FalseAccept,
+    /// Accepted under a policy that must be refused as invalid.
+    InvalidPolicyAccepted,
+    /// Rejected what must be accepted.
+    FalseReject,
+    /// The adapter or library crashed, hung or answered garbage.
+    Error,
+}
+
+impl Finding {
+    /// Classifies a result that fails the run; `None` for one that does not.
+    pub fn of(result: &CaseResult) -> Option<Finding> {
+        match result.status {
+            Status::Error => Some(Finding::Error),
+            Status::Fail | Status::UnexpectedPass => match result.actual.as_str() {
+                "accept" if result.expected_reason.as_deref() == Some("invalid-policy") => {
+                    Some(Finding::InvalidPolicyAccepted)
+                }
+                "accept" => Some(Finding::FalseAccept),
+                "reject" => Some(Finding::FalseReject),
+                _ => Some(Finding::Error),
+            },
+            _ => None,
+        }
+    }
+
+    fn heading(self) -> &'static str {
+        match self {
+            Finding::FalseAccept => "Security findings: accepted what must be rejected",
+            Finding::InvalidPolicyAccepted => {
+                "Configuration not validated: accepted under a policy that must be refused"
+            }
+            Finding::FalseReject => "Interoperability findings: rejected what must be accepted",
+            Finding::Error => "Errors: crashes, timeouts, adapter failures",
+        }
+    }
+}
+
+/// Counts for one report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Results that conform.
+    pub passed: usize,
+    /// False accepts.
+    pub false_accepts: usize,
+    /// Accepts under a policy that must be refused.
+    pub invalid_policy_accepted: usize,
+    /// False rejects.
+    pub false_rejects: usize,
+    /// Errors.
+    pub errors: usize,
+    /// Skipped.
+    pub skipped: usize,
+}
+
+impl Counts {
+    /// Counts a report's results.
+    pub fn of(report: &Report) -> Counts {
+        let mut c = Counts::default();
+        for r in &report.results {
+            match (r.status, Finding::of(r)) {
+                (Status::Skip, _) => c.skipped += 1,
+                (_, Some(Finding::FalseAccept)) => c.false_accepts += 1,
+                (_, Some(Finding::InvalidPolicyAccepted)) => c.invalid_policy_accepted += 1,
+                (_, Some(Finding::FalseReject)) => c.false_rejects += 1,
+                (_, Some(Finding::Error)) => c.errors += 1,
+                (_, None) => c.passed += 1,
+            }
+        }
+        c
+    }
+}
+
+/// Renders the matrix as Markdown: a summary table, then per library its
+/// findings (one row per case, ceremonies merged) and its skips by reason.
+pub fn render(entries: &[Entry], corpus: &Corpus, preamble: &str) -> String {
+    let mut out = String::new();
+    out.push_str(preamble);
+    out.push_str("\n## Summary\n\n");
+    out.push_str("| adapter | implementation | results | pass | false accepts (security) | invalid policy accepted | false rejects (interop) | errors | skipped |\n");
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for entry in entries {
+        match &entry.outcome {
+            Ok((implementation, report)) => {
+                let c = Counts::of(report);
+                let _ = writeln!(
+                    out,
+                    "| [{}](#{}) | {} {} ({}) | {} | {} | {} | {} | {} | {} | {} |",
+                    entry.name,
+                    anchor(&entry.name),
+                    implementation.name,
+                    implementation.version,
+                    implementation.language,
+                    report.total,
+                    c.passed,
+                    c.false_accepts,
+                    c.invalid_policy_accepted,
+                    c.false_rejects,
+                    c.errors,
+                    c.skipped
+                );
+            }
+            Err(why) => {
+                let _ = writeln!(
+                    out,
+                    "| [{}](#{}) | did not start: {} | | | | | | | |",
+                    entry.name,
+                    anchor(&entry.name),
+                    cell(first_line(why))
+                );
+            }
+        }
+    }
+    for entry in entries {
+        let _ = write!(out, "\n## {}\n\n", entry.name);
+        let (implementation, report) = match &entry.outcome {
+            Ok(ok) => ok,
+            Err(why) => {
+                let _ = writeln!(out, "The adapter did not start:\n\n```text\n{why}\n```");
+                continue;
+            }
+        };
+        let _ = write!(
+            out,
+            "{} {} ({}){}.\n\n",
+            implementation.name,
+            implementation.version,
+            implementation.language,
+            implementation
+                .homepage
+                .as_deref()
+                .map(|h| format!(", <{h}>"))
+                .unwrap_or_default()
+        );
+        let mut any = false;
+        for finding in [
+            Finding::FalseAccept,
+            Finding::InvalidPolicyAccepted,
+            Finding::FalseReject,
+            Finding::Error,
+        ] {
+            let rows = merged(report, finding);
+            if rows.is_empty() {
+                continue;
+            }
+            any = true;
+            let _ = write!(out, "### {} ({})\n\n", finding.heading(), rows.len());
+            out.push_str("| case | ceremonies | expected | the library | why it matters |\n|---|---|---|---|---|\n");
+            for (id, (profiles, result)) in rows {
+                let why = describe(corpus, &id);
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} | {} | {} |",
+                    id,
+                    profiles.join(", "),
+                    result.expected.as_str(),
+                    cell(&library_said(result)),
+                    cell(&why)
+                );
+            }
+            out.push('\n');
+        }
+        if !any {
+            out.push_str("No findings: every case it ran conforms.\n\n");
+        }
+        let skips = skips_by_reason(report);
+        if !skips.is_empty() {
+            let _ = write!(
+                out,
+                "### Skipped ({} results)\n\n",
+                Counts::of(report).skipped
+            );
+            out.push_str("| results | reason |\n|---:|---|\n");
+            for (reason, n) in skips {
+                let _ = writeln!(out, "| {n} | {} |", cell(&reason));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Failing results of one kind, one row per case id (ceremonies merged), in corpus order.
+fn merged(report: &Report, finding: Finding) -> Vec<(String, (Vec<String>, &CaseResult))> {
+    let mut rows: Vec<(String, (Vec<String>, &CaseResult))> = Vec::new();
+    for r in report
+        .results
+        .iter()
+        .filter(|r| Finding::of(r) == Some(finding))
+    {
+        match rows.iter_mut().find(|(id, _)| *id == r.id) {
+            Some((_, (profiles, _))) => profiles.push(r.profile.clone()),
+            None => rows.push((r.id.clone(), (vec![r.profile.clone()], r))),
+        }
+    }
+    rows
+}
+
+fn skips_by_reason(report: &Report) -> Vec<(String, usize)> {
+    let mut by: BTreeMap<String, usize> = BTreeMap::new();
+    for r in report.results.iter().filter(|r| r.status == Status::Skip) {
+        let reason = r.explanation.clone().unwrap_or_default();
+        *by.entry(reason).or_default() += 1;
+    }
+    let mut list: Vec<(String, usize)> = by.into_iter().collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list
+}
+
+fn library_said(r: &CaseResult) -> String {
+    match r.explanation.as_deref() {
+        Some(e) if !e.is_empty() => format!("{}: {}", r.actual, truncate(e, 300)),
+        _ => r.actual.clone(),
+    }
+}
+
+/// The case's description, its flags, and for `acceptable`-free cases the note.
+fn describe(corpus: &Corpus, id: &str) -> String {
+    let case = corpus
+        .topics
+        .iter()
+        .flat_map(|t| corpus.cases_of(t))
+        .find(|c| c.id() == id);
+    match case {
+        Some(case) => {
+            let mut text = case.description().to_owned();
+            if let AnyCase::Server(s) = case {
+                text.push_str(&format!(" (origin `{}`", s.origin));
+                if let Some(first) = s.policy.origins.first() {
+                    text.push_str(&format!(", policy origins `{first}`"));
+                    if s.policy.origins.len() > 1 {
+                        text.push_str(&format!(" and {} more", s.policy.origins.len() - 1));
+                    }
+                }
+                text.push(')');
+            }
+            if !case.flags().is_empty() {
+                text.push_str(&format!(" [{}]", case.flags().join(", ")));
+            }
+            text
+        }
+        None => String::new(),
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or_default()
+}
+
+/// Makes text safe inside a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// GitHub's heading anchor for a simple name.
+fn anchor(name: &str) -> String {
+    name.chars()
+        .filter_map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' | '_' => Some(c),
+            'A'..='Z' => Some(c.to_ascii_lowercase()),
+            ' ' => Some('-'),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rpscope_corpus::run::CaseResult;
+    use rpscope_corpus::Outcome;
+
+    fn result(
+        id: &str,
+        profile: &str,
+        expected: Outcome,
+        actual: &str,
+        status: Status,
+    ) -> CaseResult {
+        CaseResult {
+            id: id.into(),
+            profile: profile.into(),
+            expected,
+            expected_reason: None,
+            actual: actual.into(),
+            reason: None,
+            explanation: Some(format!("{actual} because")),
+            status,
+            message: None,
+        }
+    }
+
+    fn report(results: Vec<CaseResult>) -> Report {
+        Report {
+            target: "lib 1".into(),
+            total: results.len(),
+            passed: 0,
+            failed: 0,
+            skipped: 0,
+            known_divergences: 0,
+            stale_divergences: Vec::new(),
+            results,
+        }
+    }
+
+    #[test]
+    fn failures_are_classified_and_ceremonies_merged() {
+        let corpus = Corpus::embedded().unwrap();
+        let r = report(vec![
+            result(
+                "server-exact::http-presented-for-https-policy",
+                "registration",
+                Outcome::Reject,
+                "accept",
+                Status::Fail,
+            ),
+            result(
+                "server-exact::http-presented-for-https-policy",
+                "authentication",
+                Outcome::Reject,
+                "accept",
+                Status::Fail,
+            ),
+            result(
+                "server-exact::match",
+                "registration",
+                Outcome::Accept,
+                "reject",
+                Status::Fail,
+            ),
+            result(
+                "server-exact::match",
+                "authentication",
+                Outcome::Accept,
+                "accept",
+                Status::Pass,
+            ),
+            result(
+                "server-port::x",
+                "registration",
+                Outcome::Accept,
+                "error",
+                Status::Error,
+            ),
+            result(
+                "server-port::y",
+                "registration",
+                Outcome::Accept,
+                "skipped",
+                Status::Skip,
+            ),
+            CaseResult {
+                expected_reason: Some("invalid-policy".into()),
+                ..result(
+                    "server-invalid-policy::z",
+                    "registration",
+                    Outcome::Reject,
+                    "accept",
+                    Status::Fail,
+                )
+            },
+        ]);
+        let c = Counts::of(&r);
+        assert_eq!(
+            c,
+            Counts {
+                passed: 1,
+                false_accepts: 2,
+                invalid_policy_accepted: 1,
+                false_rejects: 1,
+                errors: 1,
+                skipped: 1
+            }
+        );
+        let entries = vec![
+            Entry {
+                name: "lib".into(),
+                outcome: Ok((
+                    Implementation {
+                        name: "lib".into(),
+                        version: "1".into(),
+                        language: "rust".into(),
+                        homepage: None,
+                    },
+                    r,
+                )),
+            },
+            Entry {
+                name: "broken".into(),
+                outcome: Err("cannot start: no such file".into()),
+            },
+        ];
+        let md = render(&entries, &corpus, "# Results\n");
+        assert!(
+            md.contains("| [lib](#lib) | lib 1 (rust) | 7 | 1 | 2 | 1 | 1 | 1 | 1 |"),
+            "{md}"
+        );
+        assert!(md.contains("### Security findings: accepted what must be rejected (1)"));
+        assert!(md.contains(
+            "| `server-exact::http-presented-for-https-policy` | registration, authentication | reject | accept: accept because |"
+        ), "{md}");
+        assert!(md.contains(
+            "### Configuration not validated: accepted under a policy that must be refused (1)"
+        ));
+        assert!(md.contains("### Interoperability findings: rejected what must be accepted (1)"));
+        assert!(md.contains("did not start: cannot start: no such file"));
+        assert!(md.contains("| 1 | skipped because |"));
+    }
+}
