@@ -163,6 +163,41 @@ pub fn render(entries: &[Entry], corpus: &Corpus, preamble: &str) -> String {
                 .map(|h| format!(", <{h}>"))
                 .unwrap_or_default()
         );
+        let profiles = {
+            let mut p: Vec<&str> = Vec::new();
+            for r in &report.results {
+                if !p.contains(&r.profile.as_str()) {
+                    p.push(&r.profile);
+                }
+            }
+            p
+        };
+        if profiles.len() > 1 {
+            out.push_str("| ceremony or profile | pass | false accepts | invalid policy accepted | false rejects | errors | skipped |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            for p in profiles {
+                let part = Report {
+                    results: report
+                        .results
+                        .iter()
+                        .filter(|r| r.profile == p)
+                        .cloned()
+                        .collect(),
+                    ..report.clone()
+                };
+                let c = Counts::of(&part);
+                let _ = writeln!(
+                    out,
+                    "| {p} | {} | {} | {} | {} | {} | {} |",
+                    c.passed,
+                    c.false_accepts,
+                    c.invalid_policy_accepted,
+                    c.false_rejects,
+                    c.errors,
+                    c.skipped
+                );
+            }
+            out.push('\n');
+        }
         let mut any = false;
         for finding in [
             Finding::FalseAccept,

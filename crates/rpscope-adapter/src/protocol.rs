@@ -173,7 +173,7 @@ pub enum PolicyFeature {
     AppOrigins,
     /// `allow_cross_origin = true`.
     CrossOrigin,
-    /// A non-empty `top_origins`.
+    /// A non-empty `top_origins` with `allow_cross_origin = true`.
     TopOrigins,
 }
 
@@ -223,7 +223,16 @@ impl PolicyFeature {
         if policy.origins.len() > 1 {
             add(PolicyFeature::MultipleOrigins);
         }
-        for pattern in policy.origins.iter().chain(&policy.top_origins) {
+        // Top origins only matter where cross-origin ceremonies are allowed: with
+        // `allow_cross_origin = false` a `crossOrigin: true` is refused before
+        // `topOrigin` is looked at, so a library without top origins expresses
+        // such a policy exactly.
+        let top: &[String] = if policy.allow_cross_origin {
+            &policy.top_origins
+        } else {
+            &[]
+        };
+        for pattern in policy.origins.iter().chain(top) {
             match web_authority(pattern) {
                 None => add(PolicyFeature::AppOrigins),
                 Some(authority) => {
@@ -239,7 +248,7 @@ impl PolicyFeature {
         if policy.allow_cross_origin {
             add(PolicyFeature::CrossOrigin);
         }
-        if !policy.top_origins.is_empty() {
+        if !top.is_empty() {
             add(PolicyFeature::TopOrigins);
         }
         needed.sort();
