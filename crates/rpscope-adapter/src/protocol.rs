@@ -2,8 +2,11 @@
 //! the prose, `adapters/protocol/*.schema.json` the schemas generated from these types.
 //!
 //! Runner-to-adapter messages are [`Command`]s; an adapter answers `start` with a
-//! [`Hello`] and every `run` with a [`CaseAnswer`]. Fields an adapter sends that
-//! the runner does not know are ignored, so adapters may add their own.
+//! [`Hello`] and every `run` with a [`CaseAnswer`]. Unknown fields are ignored in
+//! both directions (docs/protocol.md), so a later runner may add optional fields
+//! without breaking an adapter built on these types. The policy inside a request
+//! is the exception: `Policy` refuses unknown keys, because a policy field an
+//! adapter did not understand would change what it must decide.
 
 use rpscope_core::server::Policy;
 use rpscope_corpus::case::WellKnown;
@@ -55,7 +58,6 @@ pub enum CeremonyKind {
 
 /// A server-side case: the RP's policy and a real, signed ceremony response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ServerCaseRequest {
     /// The case id (for the adapter's logs; an adapter must not special-case it).
     pub id: String,
@@ -76,7 +78,6 @@ pub struct ServerCaseRequest {
 
 /// A credential as an RP stores it after registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct StoredCredential {
     /// The credential id, base64url without padding.
     pub id: String,
@@ -90,7 +91,6 @@ pub struct StoredCredential {
 
 /// A client-side case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ClientCaseRequest {
     /// The case id.
     pub id: String,

@@ -53,7 +53,10 @@ pub fn requests(args: RequestsArgs<'_>, psl: &PublicSuffixList) -> Result<Exit, 
                     seq: next(),
                     case: Box::new(CaseRequest::Server(request)),
                 }),
-                Err(why) => eprintln!("rpscope: {} is not sent: {why}", case.id),
+                Err(why) => {
+                    eprintln!("rpscope: {} is not sent: {why}", case.id);
+                    break; // the same reason holds for every ceremony
+                }
             }
         }
     }
@@ -68,10 +71,15 @@ pub fn requests(args: RequestsArgs<'_>, psl: &PublicSuffixList) -> Result<Exit, 
     lines.push(Command::Stop);
     let mut out = std::io::stdout().lock();
     for line in &lines {
-        serde_json::to_writer(&mut out, line)
+        let written = serde_json::to_writer(&mut out, line)
             .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out))
-            .map_err(|e| CliError::io("write the requests", e))?;
+            .and_then(|()| writeln!(out));
+        match written {
+            Ok(()) => {}
+            // The reader stopped early (`| head`): that is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Exit::Success),
+            Err(e) => return Err(CliError::io("write the requests", e)),
+        }
     }
     Ok(Exit::Success)
 }
