@@ -237,7 +237,18 @@ impl Browser for Chromium {
             STEP,
         )?;
         self.cdp.clear_events();
-        let navigated = self.call("Page.navigate", json!({ "url": plan.url }), STEP)?;
+        let navigated = match self.cdp.call(
+            Some(&self.session),
+            "Page.navigate",
+            json!({ "url": plan.url }),
+            STEP,
+        ) {
+            Ok(v) => v,
+            // content/browser/devtools/protocol/page_handler.cc: "Cannot navigate to
+            // invalid URL" when GURL refuses the string.
+            Err(e) if e.0.contains("invalid URL") => return Err(navigation_failure(&e.0)),
+            Err(e) => return Err(Failure::Broken(self.with_exit(e.to_string()))),
+        };
         if let Some(error) = navigated
             .get("errorText")
             .and_then(Value::as_str)

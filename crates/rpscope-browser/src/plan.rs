@@ -25,8 +25,9 @@ pub struct Plan {
     /// parses it, as it would a typed or linked URL).
     pub url: String,
     /// The origin the page must end up with, serialised (`null` for an opaque origin);
-    /// a page that ends anywhere else is not the case's caller.
-    pub expected_origin: String,
+    /// a page that ends anywhere else is not the case's caller. `None` when the URL
+    /// parser here refused the URL and the browser's own parser is being asked.
+    pub expected_origin: Option<String>,
     /// The `rp.id` to pass (`None`: leave it out, so the browser uses the caller's
     /// effective domain).
     pub rp_id: Option<String>,
@@ -50,12 +51,7 @@ fn skip<T>(why: impl Into<String>) -> Result<T, Skip> {
 pub fn plan(case: &ClientCase) -> Result<Plan, Skip> {
     let url = match Url::parse(&case.origin) {
         Ok(url) => url,
-        Err(e) => {
-            return skip(format!(
-                "the caller `{}` is not a URL ({e}): no browser page has it as its address",
-                case.origin
-            ))
-        }
+        Err(e) => return unparsed(case, e),
     };
     let mut ip_hosts = Vec::new();
     let port = match url.scheme() {
@@ -63,6 +59,17 @@ pub fn plan(case: &ClientCase) -> Result<Plan, Skip> {
             match url.host() {
                 Some(Host::Ipv4(ip)) => ip_hosts.push(IpAddr::V4(ip)),
                 Some(Host::Ipv6(ip)) => ip_hosts.push(IpAddr::V6(ip)),
+                Some(Host::Domain(host)) if url.scheme() == "https" => {
+                    // rustls refuses a ClientHello whose SNI is not a DNS host name
+                    // (RFC 6066 §3; rustls server/hs.rs: illegal_parameter), and the
+                    // browser sends the host as SNI, so no https page can be served
+                    // at such a host by this server.
+                    if rustls::pki_types::DnsName::try_from(host).is_err() {
+                        return skip(format!(
+                            "the host `{host}` cannot be a TLS server name (RFC 6066 §3), which the oracle's TLS server (rustls) enforces: no https page can be served there"
+                        ));
+                    }
+                }
                 Some(Host::Domain(_)) => {}
                 None => return skip("the caller URL has no host"),
             }
@@ -97,7 +104,7 @@ pub fn plan(case: &ClientCase) -> Result<Plan, Skip> {
             ))
         }
     };
-    let expected_origin = url.origin().ascii_serialization();
+    let expected_origin = Some(url.origin().ascii_serialization());
     if let Some(Ok(Host::Ipv4(ip))) = case.rp_id.as_deref().map(Host::parse) {
         ip_hosts.push(IpAddr::V4(ip));
     }
@@ -166,6 +173,33 @@ pub fn plan(case: &ClientCase) -> Result<Plan, Skip> {
     })
 }
 
+/// A caller the WHATWG parser here refuses. An `http(s)://` string is still handed to
+/// the browser, whose own URL parser has the last word (implementations differ on IDNA
+/// and IPv4 edge cases): if it refuses too, the case is skipped with its message.
+fn unparsed(case: &ClientCase, error: url::ParseError) -> Result<Plan, Skip> {
+    let lower = case.origin.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return skip(format!(
+            "the caller `{}` is not a URL ({error}): no browser page has it as its address",
+            case.origin
+        ));
+    }
+    if case.well_known.is_some() {
+        return skip(format!(
+            "the caller `{}` is not a URL here ({error}), and the case's well-known response needs a host to serve",
+            case.origin
+        ));
+    }
+    Ok(Plan {
+        url: case.origin.clone(),
+        expected_origin: None,
+        rp_id: case.rp_id.clone(),
+        well_known: None,
+        port: None,
+        ip_hosts: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,7 +235,7 @@ mod tests {
     fn web_origins_are_navigated_as_given() {
         let p = plan(&case("HTTPS://Login.Example.COM:1337/x?y", Some("example.com"))).expect("plan");
         assert_eq!(p.url, "HTTPS://Login.Example.COM:1337/x?y");
-        assert_eq!(p.expected_origin, "https://login.example.com:1337");
+        assert_eq!(p.expected_origin.as_deref(), Some("https://login.example.com:1337"));
         assert_eq!(p.port, Some(1337));
         let p = plan(&case("http://example.com", None)).expect("insecure pages are measured");
         assert_eq!(p.port, Some(80));
@@ -210,7 +244,7 @@ mod tests {
     #[test]
     fn ip_hosts_are_collected_for_the_certificate() {
         let p = plan(&case("https://0x7f.1", Some("127.0.0.1"))).expect("plan");
-        assert_eq!(p.expected_origin, "https://127.0.0.1");
+        assert_eq!(p.expected_origin.as_deref(), Some("https://127.0.0.1"));
         assert_eq!(p.ip_hosts.len(), 2);
         let p = plan(&case("https://[::1]:8443", None)).expect("plan");
         assert_eq!(p.ip_hosts, vec!["::1".parse::<IpAddr>().expect("ip")]);
@@ -219,7 +253,7 @@ mod tests {
     #[test]
     fn opaque_pages_a_browser_can_open_are_measured() {
         let p = plan(&case("about:blank", Some("example.com"))).expect("plan");
-        assert_eq!(p.expected_origin, "null");
+        assert_eq!(p.expected_origin.as_deref(), Some("null"));
         assert_eq!(p.port, None);
         assert!(plan(&case("data:text/html,<p>x", None)).is_ok());
     }
@@ -231,6 +265,8 @@ mod tests {
             "",
             "login.example.com",
             "//example.com",
+            "https://example..com",
+            "https://-example.com",
             "file:///etc/passwd",
             "javascript:alert(1)",
             "blob:https://example.com/0b8e8f3c",
@@ -244,6 +280,27 @@ mod tests {
         ] {
             assert!(plan(&case(origin, None)).is_err(), "{origin}");
         }
+    }
+
+    #[test]
+    fn urls_this_parser_refuses_are_left_to_the_browsers_parser() {
+        let p = plan(&case("https://256.0.0.1", None)).expect("the browser decides");
+        assert_eq!(p.expected_origin, None);
+        assert!(plan(&case("http://exa\u{200d}mple.com", None)).is_ok());
+        let mut c = case("https://256.0.0.1", Some("example.com"));
+        c.well_known = Some(WellKnown {
+            status: 200,
+            content_type: "application/json".into(),
+            body: "{}".into(),
+        });
+        assert!(plan(&c).is_err());
+    }
+
+    #[test]
+    fn an_http_page_needs_no_tls_server_name() {
+        assert!(plan(&case("http://example..com", None)).is_ok());
+        assert!(plan(&case("https://example.com.", None)).is_ok());
+        assert!(plan(&case("https://example.com..", None)).is_err());
     }
 
     #[test]

@@ -365,6 +365,12 @@ fn respond(
                 Err(NetworkError)
             }
         }
+    } else if record.target == "/favicon.ico" {
+        record.answer = "404 (no icon)".into();
+        let mut response = Response::new(Full::new(Bytes::new()));
+        *response.status_mut() = StatusCode::NOT_FOUND;
+        no_store(&mut response);
+        Ok(response)
     } else {
         record.answer = "page".into();
         let mut response = Response::new(Full::new(Bytes::from_static(PAGE.as_bytes())));
