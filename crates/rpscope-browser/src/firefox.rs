@@ -244,6 +244,13 @@ const NOT_NAVIGABLE: &[&str] = &["deniedPortAccess", "malformedURI", "unknownPro
 fn navigation_failure(code: &str, message: &str) -> Failure {
     if code == "invalid argument" || NOT_NAVIGABLE.iter().any(|c| message.contains(&format!("e={c}"))) {
         Failure::NotNavigable(format!("Firefox does not load this page: {message}"))
+    } else if code == "insecure certificate" {
+        // Seen for hosts with a trailing dot (`https://example.com.`): Firefox refuses
+        // the leaf issued for the SNI name, and WebAuthn refuses overridden certificates,
+        // so the page cannot be a trusted caller in this oracle.
+        Failure::NotNavigable(
+            "Firefox refuses the oracle's certificate for this host (WebDriver `insecure certificate`), and WebAuthn does not run on overridden certificates".into(),
+        )
     } else {
         Failure::Broken(format!("navigation failed: {code}: {message}"))
     }
