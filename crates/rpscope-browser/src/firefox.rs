@@ -237,6 +237,48 @@ fn ensure_listening(server: &mut Server, port: u16) -> Result<(), String> {
     Ok(())
 }
 
+/// Why a plan would make Firefox contact an address other than this machine's, if it
+/// would. `network.dns.forceResolve` maps names only: an IP-literal page, or an IP RP
+/// ID whose related-origins document Firefox fetches (its fetcher does not refuse IP
+/// RP IDs), would be reached directly. Such cases are not run in Firefox, and neither
+/// are URLs the WHATWG parser here refuses (Firefox's parser might read them as an
+/// address).
+pub fn off_machine_address(plan: &Plan) -> Option<String> {
+    if plan.expected_origin.is_none() {
+        return Some(
+            "the URL parser here refuses this caller, and Firefox's parser might read it as an IP address, which network.dns.forceResolve does not map to the oracle".into(),
+        );
+    }
+    let url_host = url::Url::parse(&plan.url)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()));
+    let rp_host = plan.rp_id.as_deref().map(url::Host::parse);
+    let outside = |h: &url::Host<String>| match h {
+        url::Host::Ipv4(ip) => !ip.is_loopback(),
+        url::Host::Ipv6(ip) => !ip.is_loopback(),
+        url::Host::Domain(_) => false,
+    };
+    if let Some(h) = url_host.as_ref().filter(|h| outside(h)) {
+        return Some(format!(
+            "the caller's host {h} is an address off this machine: network.dns.forceResolve maps names only, so Firefox would contact it"
+        ));
+    }
+    match rp_host {
+        Some(Ok(h)) if outside(&h) => Some(format!(
+            "the RP ID {h} is an address off this machine: Firefox fetches its related-origins document directly"
+        )),
+        Some(Err(_))
+            if plan.rp_id.as_deref().is_some_and(|r| {
+                r.chars()
+                    .all(|c| c.is_ascii_hexdigit() || ".:[]%xX".contains(c))
+            }) =>
+        {
+            Some("the RP ID looks like an address this parser refuses; Firefox might fetch from it directly".into())
+        }
+        _ => None,
+    }
+}
+
 /// Firefox's network error page codes (`about:neterror?e=…`) that mean "Firefox does
 /// not load this URL" (docshell/base/nsDocShell.cpp error page mapping).
 const NOT_NAVIGABLE: &[&str] = &["deniedPortAccess", "malformedURI", "unknownProtocolFound"];
@@ -266,6 +308,7 @@ impl Browser for Firefox {
     }
 
     fn run(&mut self, plan: &Plan, server: &mut Server) -> Result<PageOutcome, Failure> {
+        off_machine_address(plan).map_or(Ok(()), |why| Err(Failure::NotNavigable(why)))?;
         if let Some(port) = plan.port {
             ensure_listening(server, port).map_err(Failure::Broken)?;
         }
@@ -324,6 +367,37 @@ mod tests {
             navigation_failure("unknown error", "Reached error page: about:neterror?e=connectionFailure"),
             Failure::Broken(_)
         ));
+    }
+
+    fn plan_for(origin: &str, rp_id: Option<&str>) -> Plan {
+        let case = rpscope_corpus::ClientCase {
+            id: "t::t".into(),
+            description: String::new(),
+            source: vec![],
+            origin: origin.into(),
+            rp_id: rp_id.map(str::to_owned),
+            well_known: None,
+            flags: vec![],
+            expected: rpscope_corpus::Expected::All(rpscope_corpus::Outcome::Reject),
+            reason: None,
+            note: None,
+            measured: None,
+        };
+        crate::plan::plan(&case).expect("plan")
+    }
+
+    #[test]
+    fn never_sends_firefox_to_an_address_off_this_machine() {
+        assert!(off_machine_address(&plan_for("https://192.0.2.1", None)).is_some());
+        assert!(off_machine_address(&plan_for("https://0xc0.0.2.1:8443", None)).is_some());
+        assert!(off_machine_address(&plan_for("https://[2001:db8::1]", None)).is_some());
+        assert!(off_machine_address(&plan_for("https://example.com", Some("10.0.0.1"))).is_some());
+        assert!(off_machine_address(&plan_for("https://example.com", Some("[2001:db8::1]"))).is_some());
+        assert!(off_machine_address(&plan_for("https://256.0.0.1", None)).is_some());
+        assert!(off_machine_address(&plan_for("https://example.com", Some("1.2.3.4.5"))).is_some());
+        assert_eq!(off_machine_address(&plan_for("https://127.0.0.1", Some("0x7f.1"))), None);
+        assert_eq!(off_machine_address(&plan_for("http://[::1]:8080", None)), None);
+        assert_eq!(off_machine_address(&plan_for("https://login.example.com", Some("example.com"))), None);
     }
 
     #[test]
