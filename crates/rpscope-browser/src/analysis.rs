@@ -176,7 +176,11 @@ impl Analysis {
                     "reject" => MeasuredOutcome::Reject,
                     _ => return None,
                 };
-                let error = r.page.as_ref().and_then(|p| p.error_name()).map(str::to_owned);
+                let error = r
+                    .page
+                    .as_ref()
+                    .and_then(|p| p.error_name())
+                    .map(str::to_owned);
                 Some(NewMeasurement {
                     id: r.id.clone(),
                     browser: self.browser,

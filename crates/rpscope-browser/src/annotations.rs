@@ -108,7 +108,10 @@ mod tests {
             "[[disagreement]]\nid = \"a::b\"\nbrowser = \"chromium\"\nclass = \"browser-bug\"\nnote = \"n\"\n",
         )
         .expect("parse");
-        assert_eq!(a.lookup("a::b", "chromium").map(|e| e.class), Some(Class::BrowserBug));
+        assert_eq!(
+            a.lookup("a::b", "chromium").map(|e| e.class),
+            Some(Class::BrowserBug)
+        );
         assert_eq!(a.lookup("a::b", "firefox"), None);
         assert!(Annotations::parse(
             "[[disagreement]]\nid = \"a::b\"\nbrowser = \"chromium\"\nclass = \"maybe\"\nnote = \"n\"\n"
@@ -118,6 +121,9 @@ mod tests {
             "[[disagreement]]\nid = \"a::b\"\nbrowser = \"chromium\"\nclass = \"unclassified\"\nnote = \"n\"\n"
         )
         .is_err());
-        assert_eq!(Annotations::parse("").expect("empty"), Annotations::default());
+        assert_eq!(
+            Annotations::parse("").expect("empty"),
+            Annotations::default()
+        );
     }
 }

@@ -191,7 +191,12 @@ mod tests {
         ] {
             let a = classify(&outcome("error", Some(name), Some("The relying party ID is not a registrable domain suffix of, nor equal to the current domain.")));
             assert_eq!(verdict(&a), Some(Verdict::Reject), "{name}");
-            let Answer::Verdict { explanation, reason, .. } = a else {
+            let Answer::Verdict {
+                explanation,
+                reason,
+                ..
+            } = a
+            else {
                 unreachable!()
             };
             assert_eq!(reason, None, "judged on the verdict alone");

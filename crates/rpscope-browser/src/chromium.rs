@@ -274,7 +274,9 @@ impl Browser for Chromium {
             CEREMONY,
         )?;
         if let Some(details) = evaluated.get("exceptionDetails") {
-            return Err(Failure::Broken(format!("the ceremony script threw: {details}")));
+            return Err(Failure::Broken(format!(
+                "the ceremony script threw: {details}"
+            )));
         }
         let text = evaluated
             .pointer("/result/value")

@@ -155,7 +155,18 @@ pub fn trust_in_nss_db(
     let ca = ca_pem_file.display().to_string();
     run_tool(
         certutil,
-        &["-A", "-d", &db, "-n", "rpscope-oracle-ca", "-t", "C,,", "-a", "-i", &ca],
+        &[
+            "-A",
+            "-d",
+            &db,
+            "-n",
+            "rpscope-oracle-ca",
+            "-t",
+            "C,,",
+            "-a",
+            "-i",
+            &ca,
+        ],
         &[],
     )?;
     Ok(())

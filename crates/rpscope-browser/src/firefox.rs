@@ -24,11 +24,8 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 /// Where Firefox is looked for (`RPSCOPE_FIREFOX` overrides).
-pub const FIREFOX_CANDIDATES: &[&str] = &[
-    "/usr/lib/firefox-esr/firefox-esr",
-    "firefox-esr",
-    "firefox",
-];
+pub const FIREFOX_CANDIDATES: &[&str] =
+    &["/usr/lib/firefox-esr/firefox-esr", "firefox-esr", "firefox"];
 
 /// Where geckodriver is looked for (`RPSCOPE_GECKODRIVER` overrides); `cargo install`
 /// puts it in `~/.cargo/bin`.
@@ -58,7 +55,10 @@ pub const PREFS: &[(&str, &str)] = &[
     ("browser.safebrowsing.phishing.enabled", "false"),
     ("browser.safebrowsing.downloads.enabled", "false"),
     ("browser.safebrowsing.update.enabled", "false"),
-    ("services.settings.server", "\"https://remote-settings.invalid/v1\""),
+    (
+        "services.settings.server",
+        "\"https://remote-settings.invalid/v1\"",
+    ),
     ("app.update.auto", "false"),
     ("app.update.enabled", "false"),
     ("extensions.update.enabled", "false"),
@@ -118,7 +118,9 @@ impl Firefox {
             "certutil not found (Debian libnss3-tools): Firefox needs the run's CA in its profile",
         )?;
         ensure_listening(server, 443).map_err(|e| {
-            format!("{e} (Firefox cannot remap ports: the server must listen on 443, which needs root)")
+            format!(
+                "{e} (Firefox cannot remap ports: the server must listen on 443, which needs root)"
+            )
         })?;
         let dir = tempfile::Builder::new()
             .prefix("rpscope-firefox-")
@@ -185,10 +187,7 @@ impl Firefox {
             .unwrap_or_default()
             .to_owned();
         session
-            .post(
-                "/timeouts",
-                json!({ "script": 30_000, "pageLoad": 15_000 }),
-            )
+            .post("/timeouts", json!({ "script": 30_000, "pageLoad": 15_000 }))
             .map_err(|e| e.to_string())?;
         let authenticator = session
             .post(
@@ -284,7 +283,11 @@ pub fn off_machine_address(plan: &Plan) -> Option<String> {
 const NOT_NAVIGABLE: &[&str] = &["deniedPortAccess", "malformedURI", "unknownProtocolFound"];
 
 fn navigation_failure(code: &str, message: &str) -> Failure {
-    if code == "invalid argument" || NOT_NAVIGABLE.iter().any(|c| message.contains(&format!("e={c}"))) {
+    if code == "invalid argument"
+        || NOT_NAVIGABLE
+            .iter()
+            .any(|c| message.contains(&format!("e={c}")))
+    {
         Failure::NotNavigable(format!("Firefox does not load this page: {message}"))
     } else if code == "insecure certificate" {
         // Seen for hosts with a trailing dot (`https://example.com.`): Firefox refuses
@@ -360,11 +363,17 @@ mod tests {
     #[test]
     fn refused_urls_are_skips() {
         assert!(matches!(
-            navigation_failure("unknown error", "Reached error page: about:neterror?e=deniedPortAccess&u=…"),
+            navigation_failure(
+                "unknown error",
+                "Reached error page: about:neterror?e=deniedPortAccess&u=…"
+            ),
             Failure::NotNavigable(_)
         ));
         assert!(matches!(
-            navigation_failure("unknown error", "Reached error page: about:neterror?e=connectionFailure"),
+            navigation_failure(
+                "unknown error",
+                "Reached error page: about:neterror?e=connectionFailure"
+            ),
             Failure::Broken(_)
         ));
     }
@@ -392,12 +401,23 @@ mod tests {
         assert!(off_machine_address(&plan_for("https://0xc0.0.2.1:8443", None)).is_some());
         assert!(off_machine_address(&plan_for("https://[2001:db8::1]", None)).is_some());
         assert!(off_machine_address(&plan_for("https://example.com", Some("10.0.0.1"))).is_some());
-        assert!(off_machine_address(&plan_for("https://example.com", Some("[2001:db8::1]"))).is_some());
+        assert!(
+            off_machine_address(&plan_for("https://example.com", Some("[2001:db8::1]"))).is_some()
+        );
         assert!(off_machine_address(&plan_for("https://256.0.0.1", None)).is_some());
         assert!(off_machine_address(&plan_for("https://example.com", Some("1.2.3.4.5"))).is_some());
-        assert_eq!(off_machine_address(&plan_for("https://127.0.0.1", Some("0x7f.1"))), None);
-        assert_eq!(off_machine_address(&plan_for("http://[::1]:8080", None)), None);
-        assert_eq!(off_machine_address(&plan_for("https://login.example.com", Some("example.com"))), None);
+        assert_eq!(
+            off_machine_address(&plan_for("https://127.0.0.1", Some("0x7f.1"))),
+            None
+        );
+        assert_eq!(
+            off_machine_address(&plan_for("http://[::1]:8080", None)),
+            None
+        );
+        assert_eq!(
+            off_machine_address(&plan_for("https://login.example.com", Some("example.com"))),
+            None
+        );
     }
 
     #[test]

@@ -24,8 +24,8 @@
 pub mod analysis;
 pub mod annotations;
 pub mod cdp;
-pub mod certs;
 pub mod ceremony;
+pub mod certs;
 pub mod chromium;
 pub mod driver;
 pub mod firefox;

@@ -233,9 +233,16 @@ mod tests {
 
     #[test]
     fn web_origins_are_navigated_as_given() {
-        let p = plan(&case("HTTPS://Login.Example.COM:1337/x?y", Some("example.com"))).expect("plan");
+        let p = plan(&case(
+            "HTTPS://Login.Example.COM:1337/x?y",
+            Some("example.com"),
+        ))
+        .expect("plan");
         assert_eq!(p.url, "HTTPS://Login.Example.COM:1337/x?y");
-        assert_eq!(p.expected_origin.as_deref(), Some("https://login.example.com:1337"));
+        assert_eq!(
+            p.expected_origin.as_deref(),
+            Some("https://login.example.com:1337")
+        );
         assert_eq!(p.port, Some(1337));
         let p = plan(&case("http://example.com", None)).expect("insecure pages are measured");
         assert_eq!(p.port, Some(80));

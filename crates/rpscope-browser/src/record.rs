@@ -57,8 +57,8 @@ pub fn record(corpus_dir: &Path, measurements: &[NewMeasurement]) -> Result<Reco
     for path in paths {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let (new_text, written, unchanged, generated) = record_in(&text, &by_id)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let (new_text, written, unchanged, generated) =
+            record_in(&text, &by_id).map_err(|e| format!("{}: {e}", path.display()))?;
         recorded.unchanged += unchanged;
         recorded.generated.extend(generated);
         if let Some(new_text) = new_text {
@@ -213,7 +213,10 @@ measured = { firefox = { version = "153.7.0", outcome = "reject", error = "Secur
         );
         let two = topic.cases[1].measured.as_ref().expect("measured");
         assert!(two.firefox.is_some() && two.chromium.is_some());
-        assert_eq!(topic.cases[0].well_known.as_ref().map(|w| w.status), Some(200));
+        assert_eq!(
+            topic.cases[0].well_known.as_ref().map(|w| w.status),
+            Some(200)
+        );
     }
 
     #[test]

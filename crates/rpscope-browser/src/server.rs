@@ -200,8 +200,8 @@ impl Server {
     /// Also listens on `addr` (Firefox cannot remap ports, so the server listens on
     /// every port a case's URLs name). Returns the bound port.
     pub fn listen(&mut self, addr: SocketAddr) -> Result<u16, ServerError> {
-        let listener = StdListener::bind(addr)
-            .map_err(|e| ServerError::Io(format!("listen on {addr}"), e))?;
+        let listener =
+            StdListener::bind(addr).map_err(|e| ServerError::Io(format!("listen on {addr}"), e))?;
         listener
             .set_nonblocking(true)
             .map_err(|e| ServerError::Io("make the listener non-blocking".into(), e))?;
@@ -426,7 +426,10 @@ mod tests {
         let server = Server::start().expect("server");
         let body = r#"{"origins": ["https://example.co.uk"]}"#;
         server
-            .set_case(Some(reply(299, "application/json; charset=utf-8", body)), &[])
+            .set_case(
+                Some(reply(299, "application/json; charset=utf-8", body)),
+                &[],
+            )
             .expect("case");
         let raw = get(server.port(), "example.com", WELL_KNOWN_PATH);
         assert!(raw.starts_with("HTTP/1.1 299"), "{raw}");

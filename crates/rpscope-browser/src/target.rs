@@ -108,7 +108,10 @@ impl BrowserTarget {
             Ok(p) => p,
             Err(Skip(why)) => return (Answer::Skipped(why), None),
         };
-        if let Err(e) = self.server.set_case(plan.well_known.clone(), &plan.ip_hosts) {
+        if let Err(e) = self
+            .server
+            .set_case(plan.well_known.clone(), &plan.ip_hosts)
+        {
             return (Answer::Error(e.to_string()), None);
         }
         let browser = match &mut self.browser {
@@ -118,7 +121,12 @@ impl BrowserTarget {
                     self.restarts += 1;
                     self.browser.insert(b)
                 }
-                Err(e) => return (Answer::Error(format!("cannot restart the browser: {e}")), None),
+                Err(e) => {
+                    return (
+                        Answer::Error(format!("cannot restart the browser: {e}")),
+                        None,
+                    )
+                }
             },
         };
         match browser.run(&plan, &mut self.server) {

@@ -84,7 +84,11 @@ impl Session {
         let id = value
             .get("sessionId")
             .and_then(Value::as_str)
-            .ok_or_else(|| transport(format!("New Session answered without a session id: {value}")))?
+            .ok_or_else(|| {
+                transport(format!(
+                    "New Session answered without a session id: {value}"
+                ))
+            })?
             .to_owned();
         Ok(Session {
             agent,

@@ -149,8 +149,8 @@ pub fn run(args: Args<'_>) -> Result<Exit, CliError> {
     if args.record {
         let dir = args.corpus.unwrap_or(Path::new(DEFAULT_CORPUS_DIR));
         for r in &runs {
-            let recorded = rpscope_browser::record::record(dir, &measurements_of(r))
-                .map_err(CliError::new)?;
+            let recorded =
+                rpscope_browser::record::record(dir, &measurements_of(r)).map_err(CliError::new)?;
             eprintln!(
                 "rpscope browser: recorded {} {} measurement(s) in {} file(s) ({} unchanged, {} in generated topics not recorded)",
                 recorded.written.len(),
@@ -163,7 +163,10 @@ pub fn run(args: Args<'_>) -> Result<Exit, CliError> {
     }
     if let Some(path) = args.write_docs {
         write_docs(path, &runs)?;
-        eprintln!("rpscope browser: wrote the measured results into {}", path.display());
+        eprintln!(
+            "rpscope browser: wrote the measured results into {}",
+            path.display()
+        );
     }
 
     let mut failing = false;
@@ -191,7 +194,11 @@ pub fn run(args: Args<'_>) -> Result<Exit, CliError> {
             a.mismatches.len()
         );
     }
-    Ok(if failing { Exit::Finding } else { Exit::Success })
+    Ok(if failing {
+        Exit::Finding
+    } else {
+        Exit::Success
+    })
 }
 
 fn measurements_of(r: &BrowserRun) -> Vec<rpscope_browser::record::NewMeasurement> {
@@ -270,13 +277,7 @@ fn run_one(
     };
     let report = rpscope_corpus::run(corpus, &mut target, &selection, &KnownDivergences::none());
     let elapsed_s = started.elapsed().as_secs_f64();
-    let analysis = Analysis::new(
-        corpus,
-        &report,
-        which.name(),
-        target.version(),
-        annotations,
-    );
+    let analysis = Analysis::new(corpus, &report, which.name(), target.version(), annotations);
     let records = if verbose || args.record || args.format == Format::Json {
         target.records().to_vec()
     } else {
@@ -464,7 +465,11 @@ fn markdown_findings(r: &BrowserRun) -> String {
         }
     }
     if !a.mismatches.is_empty() {
-        let _ = writeln!(out, "\n**Measured-verdict mismatches: {}**\n", a.mismatches.len());
+        let _ = writeln!(
+            out,
+            "\n**Measured-verdict mismatches: {}**\n",
+            a.mismatches.len()
+        );
         for m in &a.mismatches {
             let _ = writeln!(out, "- `{}`: recorded {}, now {}", m.id, m.recorded, m.now);
         }
@@ -472,7 +477,8 @@ fn markdown_findings(r: &BrowserRun) -> String {
     out
 }
 
-const BEGIN: &str = "<!-- rpscope browser --write-docs: begin (generated; edit outside these markers) -->";
+const BEGIN: &str =
+    "<!-- rpscope browser --write-docs: begin (generated; edit outside these markers) -->";
 const END: &str = "<!-- rpscope browser --write-docs: end -->";
 
 fn write_docs(path: &Path, runs: &[BrowserRun]) -> Result<(), CliError> {
@@ -485,7 +491,12 @@ fn write_docs(path: &Path, runs: &[BrowserRun]) -> Result<(), CliError> {
     let existing = std::fs::read_to_string(path).unwrap_or_default();
     let new = match (existing.find(BEGIN), existing.find(END)) {
         (Some(b), Some(e)) if b < e => {
-            format!("{}{}{}", &existing[..b], section, &existing[e + END.len()..])
+            format!(
+                "{}{}{}",
+                &existing[..b],
+                section,
+                &existing[e + END.len()..]
+            )
         }
         _ if existing.is_empty() => format!("# Browser oracle: measured results\n\n{section}\n"),
         _ => format!("{}\n\n{section}\n", existing.trim_end()),
@@ -521,7 +532,14 @@ Verdicts beside the `{}` profile: {} agree, {} disagree ({} unclassified), {} sk
         let _ = writeln!(
             out,
             "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            c.cases, c.accept, c.reject, c.agree, c.disagree, c.acceptable_settled, c.skipped, c.errors
+            c.cases,
+            c.accept,
+            c.reject,
+            c.agree,
+            c.disagree,
+            c.acceptable_settled,
+            c.skipped,
+            c.errors
         );
     };
     for (topic, c) in &a.topics {
