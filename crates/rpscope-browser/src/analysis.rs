@@ -215,3 +215,150 @@ fn count(c: &mut TopicCounts, r: &CaseResult) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotations::Annotation;
+    use rpscope_corpus::{Answer, Target};
+
+    const TOPIC: &str = r#"kind = "client"
+description = "d"
+
+[[case]]
+id = "t::agrees"
+description = "d"
+source = ["s"]
+origin = "https://example.com"
+expected = "accept"
+measured = { chromium = { version = "1", outcome = "accept" } }
+
+[[case]]
+id = "t::annotated-but-agrees"
+description = "d"
+source = ["s"]
+origin = "https://example.com"
+expected = "accept"
+
+[[case]]
+id = "t::disagrees"
+description = "d"
+source = ["s"]
+origin = "https://example.com"
+expected = "reject"
+
+[[case]]
+id = "t::measured-changed"
+description = "d"
+source = ["s"]
+origin = "https://example.com"
+expected = "acceptable"
+note = "n"
+measured = { chromium = { version = "1", outcome = "reject" } }
+
+[[case]]
+id = "t::skipped"
+description = "d"
+source = ["s"]
+origin = "null"
+expected = "reject"
+"#;
+
+    /// Answers accept for every case but `t::skipped`.
+    struct Fixed;
+
+    impl Target for Fixed {
+        fn name(&self) -> String {
+            "fixed".into()
+        }
+        fn check_client(&mut self, case: &ClientCase, _: &rpscope_core::Profile) -> Answer {
+            if case.id == "t::skipped" {
+                return Answer::Skipped("no page".into());
+            }
+            Answer::Verdict {
+                verdict: rpscope_core::Verdict::Accept,
+                reason: None,
+                explanation: Some("created".into()),
+            }
+        }
+    }
+
+    fn corpus() -> Corpus {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("cases")).expect("cases dir");
+        std::fs::write(dir.path().join("flags.toml"), "[flags]\n").expect("flags");
+        std::fs::write(dir.path().join("cases/t.toml"), TOPIC).expect("topic");
+        Corpus::from_dir(dir.path()).expect("corpus loads")
+    }
+
+    fn analyse(annotations: &Annotations) -> Analysis {
+        let corpus = corpus();
+        let report = rpscope_corpus::run(
+            &corpus,
+            &mut Fixed,
+            &rpscope_corpus::Selection {
+                filter: None,
+                profile: Some(rpscope_core::Profile::CHROMIUM),
+                side: Some(rpscope_corpus::Side::Client),
+            },
+            &rpscope_corpus::KnownDivergences::none(),
+        );
+        Analysis::new(&corpus, &report, "chromium", "2", annotations)
+    }
+
+    #[test]
+    fn disagreements_are_listed_and_classified_from_annotations() {
+        let annotations = Annotations {
+            entries: vec![
+                Annotation {
+                    id: "t::annotated-but-agrees".into(),
+                    browser: "chromium".into(),
+                    class: Class::BrowserBug,
+                    note: "reported".into(),
+                },
+                Annotation {
+                    id: "t::agrees".into(),
+                    browser: "chromium".into(),
+                    class: Class::ProfileWrong,
+                    note: "old".into(),
+                },
+            ],
+        };
+        // t::annotated-but-agrees expects accept and gets accept, so only
+        // t::disagrees disagrees, and both annotations are stale.
+        let a = analyse(&annotations);
+        let ids: Vec<&str> = a.disagreements.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, vec!["t::disagrees"]);
+        assert_eq!(a.disagreements[0].class, Class::Unclassified);
+        assert_eq!(a.unclassified(), 1);
+        assert_eq!(
+            a.stale_annotations,
+            vec!["t::annotated-but-agrees", "t::agrees"]
+        );
+    }
+
+    #[test]
+    fn a_recorded_measurement_the_browser_no_longer_reproduces_is_a_mismatch() {
+        let a = analyse(&Annotations::default());
+        let ids: Vec<&str> = a.mismatches.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, vec!["t::measured-changed"]);
+        assert_eq!(a.mismatches[0].now, "accept");
+        assert!(a.mismatches[0].recorded.starts_with("reject"));
+    }
+
+    #[test]
+    fn counts_settled_acceptable_cases_and_unrecorded_verdicts() {
+        let a = analyse(&Annotations::default());
+        assert_eq!(a.totals.cases, 5);
+        assert_eq!(a.totals.accept, 4);
+        assert_eq!(a.totals.skipped, 1);
+        assert_eq!(a.totals.disagree, 1);
+        assert_eq!(a.totals.agree, 3);
+        assert_eq!(
+            a.acceptable_settled,
+            vec![("t::measured-changed".to_string(), "accept".to_string())]
+        );
+        assert_eq!(a.unrecorded, 2, "t::annotated-but-agrees and t::disagrees");
+        assert_eq!(a.topics.get("t").map(|c| c.cases), Some(5));
+    }
+}
