@@ -1,6 +1,7 @@
 //! The library behind the `rpscope` binary: each command's logic, so that tests
 //! and benchmarks drive exactly what users run. `main.rs` only parses arguments.
 
+#[cfg(feature = "browser")]
 pub mod browser;
 pub mod check;
 pub mod conformance;

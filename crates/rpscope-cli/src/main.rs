@@ -3,7 +3,9 @@
 //! Exit codes, for every command: 0 accept (or no finding), 1 reject (or a finding),
 //! 2 usage or input error (with a message on stderr).
 
-use rpscope_cli::{browser, check, conformance, corpus, lint, verify, CliError, Exit};
+#[cfg(feature = "browser")]
+use rpscope_cli::browser;
+use rpscope_cli::{check, conformance, corpus, lint, verify, CliError, Exit};
 use rpscope_corpus::report::Format;
 use rpscope_corpus::Side;
 
@@ -53,10 +55,12 @@ enum Command {
     #[command(subcommand)]
     Corpus(CorpusCommand),
     /// Replay the client-side corpus in real headless Chromium and Firefox ESR (the browser oracle)
+    #[cfg(feature = "browser")]
     #[command(after_long_help = BROWSER_EXAMPLES)]
     Browser(BrowserArgs),
 }
 
+#[cfg(feature = "browser")]
 const BROWSER_EXAMPLES: &str = "\
 Each client-side case is replayed in a fresh headless browser with a virtual authenticator: a
 local HTTPS server (its own CA, trusted by the browser) answers every host name, serves the
@@ -86,6 +90,7 @@ Exit codes: 0 every measured case reproduces and nothing errored, 1 a measured-v
 an error (or, with --strict, an unclassified disagreement), 2 usage error or a browser that
 cannot start.";
 
+#[cfg(feature = "browser")]
 #[derive(Args)]
 struct BrowserArgs {
     /// The browser: chromium, firefox or all
@@ -411,6 +416,7 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                 &psl,
             )
         }
+        #[cfg(feature = "browser")]
         Command::Browser(args) => browser::run(browser::Args {
             browsers: browser::Which::parse_list(&args.browser)?,
             filter: args.filter.as_deref(),
@@ -435,6 +441,7 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
     }
 }
 
+#[cfg(feature = "browser")]
 fn parse_format(name: &str) -> Result<Format, CliError> {
     Format::parse(name).ok_or_else(|| {
         CliError::new(format!(

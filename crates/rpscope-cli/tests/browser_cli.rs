@@ -2,6 +2,8 @@
 //! any browser starts, and the help shows how to run it. Browser runs themselves are
 //! CI's job (`.ci/run` runs the Chromium oracle over the whole corpus).
 
+#![cfg(feature = "browser")]
+
 use std::process::{Command, Output};
 
 fn rpscope(args: &[&str]) -> Output {
