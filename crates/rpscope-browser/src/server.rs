@@ -276,6 +276,8 @@ async fn accept_loop(listener: StdListener, port: u16, shared: Arc<Shared>) {
     };
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of descriptors or a reset in the backlog: back off instead of spinning.
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             continue;
         };
         tokio::spawn(connection(stream, port, shared.clone()));

@@ -568,6 +568,14 @@ Verdicts beside the `{}` profile: {} agree, {} disagree ({} unclassified), {} sk
             let _ = writeln!(out, "  {n}");
         }
     }
+    let _ = writeln!(
+        out,
+        "\n`acceptable` cases settled by measurement ({}), for review (see \"Findings for review\"):\n",
+        a.acceptable_settled.len()
+    );
+    for (id, verdict) in &a.acceptable_settled {
+        let _ = writeln!(out, "- `{id}`: {} {verdict}", a.browser);
+    }
     let skipped: Vec<&rpscope_corpus::run::CaseResult> = r
         .report
         .results
