@@ -2,6 +2,8 @@
 //! and benchmarks drive exactly what users run. `main.rs` only parses arguments.
 
 pub mod adapter;
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod check;
 pub mod conformance;
 pub mod corpus;

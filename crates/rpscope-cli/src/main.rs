@@ -3,6 +3,8 @@
 //! Exit codes, for every command: 0 accept (or no finding), 1 reject (or a finding),
 //! 2 usage or input error (with a message on stderr).
 
+#[cfg(feature = "browser")]
+use rpscope_cli::browser;
 use rpscope_cli::{adapter, check, conformance, corpus, lint, matrix, verify, CliError, Exit};
 use rpscope_corpus::report::Format;
 use rpscope_corpus::Side;
@@ -58,6 +60,85 @@ enum Command {
     /// Lint, export or describe the conformance corpus
     #[command(subcommand)]
     Corpus(CorpusCommand),
+    /// Replay the client-side corpus in real headless Chromium and Firefox ESR (the browser oracle)
+    #[cfg(feature = "browser")]
+    #[command(after_long_help = BROWSER_EXAMPLES)]
+    Browser(BrowserArgs),
+}
+
+#[cfg(feature = "browser")]
+const BROWSER_EXAMPLES: &str = "\
+Each client-side case is replayed in a fresh headless browser with a virtual authenticator: a
+local HTTPS server (its own CA, trusted by the browser) answers every host name, serves the
+caller's page and the case's /.well-known/webauthn response (no response in the case: the
+connection is closed, a network error), and the page calls navigator.credentials.create(). A
+credential is accept; SecurityError, NotAllowedError, TypeError or NotSupportedError is reject,
+with the browser's message kept. Cases no browser page can express (not a URL, file:, blob:,
+extensions, a restricted port, a status HTTP cannot send) are skipped with the reason.
+
+Every verdict is printed beside the expectation of the browser's profile (chromium, firefox).
+Disagreements are classified from corpus/browsers/annotations.toml (profile-wrong, corpus-wrong,
+browser-bug); the rest are `unclassified`. A case with a recorded `measured.<browser>` outcome
+that the browser no longer reproduces fails the run.
+
+Examples:
+  scripts/install-browsers.sh                         # chromium, chromium-driver, firefox-esr, certutil, geckodriver
+  rpscope browser                                     # every client-side case in Chromium
+  rpscope browser --filter related-origins:: --verbose  # per-case progress, requests with headers
+  rpscope browser --browser all --format json > browsers.json
+  rpscope browser --record                            # write measured verdicts into corpus/cases/*.toml
+  rpscope browser --browser all --write-docs docs/browsers.md
+
+Browsers are found on the system (RPSCOPE_CHROMIUM, RPSCOPE_FIREFOX, RPSCOPE_GECKODRIVER and
+RPSCOPE_CERTUTIL override). Firefox needs root: its server must listen on port 443.
+
+Exit codes: 0 every measured case reproduces and nothing errored, 1 a measured-verdict mismatch,
+an error (or, with --strict, an unclassified disagreement), 2 usage error or a browser that
+cannot start.";
+
+#[cfg(feature = "browser")]
+#[derive(Args)]
+struct BrowserArgs {
+    /// The browser: chromium, firefox or all
+    #[arg(long, value_name = "BROWSER", default_value = "chromium")]
+    browser: String,
+
+    /// Run only cases whose id contains this text (e.g. `dots::` for one topic)
+    #[arg(long, value_name = "SUBSTR")]
+    filter: Option<String>,
+
+    /// Report format: human, json, junit or markdown
+    #[arg(long, value_name = "FORMAT", default_value = "human")]
+    format: String,
+
+    /// Read the corpus from this directory instead of the embedded one (--record writes there;
+    /// default `corpus`)
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+
+    /// The disagreement classifications [default: corpus/browsers/annotations.toml when present]
+    #[arg(long, value_name = "FILE")]
+    annotations: Option<PathBuf>,
+
+    /// Write every measured verdict into the corpus files (`measured.<browser>`), comments kept
+    #[arg(long)]
+    record: bool,
+
+    /// Write the measured-results section of this Markdown file (e.g. docs/browsers.md)
+    #[arg(long, value_name = "FILE")]
+    write_docs: Option<PathBuf>,
+
+    /// Per-case progress on stderr; every explanation and request (with headers) in the report
+    #[arg(long, short)]
+    verbose: bool,
+
+    /// Unclassified disagreements fail the run too
+    #[arg(long)]
+    strict: bool,
+
+    /// Keep Chromium's FIDO log in the run directory (debugging the oracle)
+    #[arg(long, hide = true)]
+    fido_log: bool,
 }
 
 const CONFORMANCE_EXAMPLES: &str = "\
@@ -491,6 +572,19 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
             )
         }
         Command::Adapter(AdapterCommand::Schema { write }) => adapter::schema(write.as_deref()),
+        #[cfg(feature = "browser")]
+        Command::Browser(args) => browser::run(browser::Args {
+            browsers: browser::Which::parse_list(&args.browser)?,
+            filter: args.filter.as_deref(),
+            format: parse_format(&args.format)?,
+            corpus: args.corpus.as_deref(),
+            annotations: args.annotations.as_deref(),
+            record: args.record,
+            write_docs: args.write_docs.as_deref(),
+            verbose: args.verbose,
+            strict: args.strict,
+            fido_log: args.fido_log,
+        }),
         Command::Corpus(CorpusCommand::Lint { corpus }) => corpus::lint(corpus.as_deref()),
         Command::Corpus(CorpusCommand::Export { corpus, .. }) => corpus::export(corpus.as_deref()),
         Command::Corpus(CorpusCommand::Schema { write }) => corpus::schema(write.as_deref()),
@@ -501,6 +595,15 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
             corpus::fuzz_seeds(corpus.as_deref(), &dir)
         }
     }
+}
+
+#[cfg(feature = "browser")]
+fn parse_format(name: &str) -> Result<Format, CliError> {
+    Format::parse(name).ok_or_else(|| {
+        CliError::new(format!(
+            "unknown format `{name}` (expected one of: human, json, junit, markdown)"
+        ))
+    })
 }
 
 fn run_check(args: CheckArgs, psl: &PublicSuffixList) -> Result<Exit, CliError> {

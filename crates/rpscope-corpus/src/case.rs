@@ -172,6 +172,84 @@ pub struct ClientCase {
     /// Why an expectation is `acceptable`, or anything a reader must know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What real browsers decided when the browser oracle (`rpscope browser`) replayed
+    /// the case. Data, not an expectation: `expected` stays the reviewed verdict, and a
+    /// run fails when a browser no longer decides as recorded here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Measured>,
+}
+
+/// Verdicts measured in real browsers, per browser
+/// (`measured = { chromium = { version = "156.0.8078.79", outcome = "reject" } }`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measured {
+    /// Chromium (headless, DevTools virtual authenticator).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chromium: Option<Measurement>,
+    /// Firefox ESR (WebDriver virtual authenticator).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firefox: Option<Measurement>,
+}
+
+impl Measured {
+    /// The measurement for a browser, by its name (`chromium` or `firefox`).
+    pub fn get(&self, browser: &str) -> Option<&Measurement> {
+        match browser {
+            "chromium" => self.chromium.as_ref(),
+            "firefox" => self.firefox.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// One browser's decision on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measurement {
+    /// The browser version the outcome was recorded with, e.g. `156.0.8078.79`.
+    pub version: String,
+    /// What the browser decided: `create()` succeeded (accept) or was refused (reject).
+    pub outcome: MeasuredOutcome,
+    /// The error the browser refused with (a `DOMException` name such as `SecurityError`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A measured verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MeasuredOutcome {
+    /// The ceremony went ahead.
+    Accept,
+    /// The browser refused it.
+    Reject,
+}
+
+impl MeasuredOutcome {
+    /// `accept` or `reject`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeasuredOutcome::Accept => "accept",
+            MeasuredOutcome::Reject => "reject",
+        }
+    }
+
+    /// The same decision as a [`Verdict`].
+    pub fn verdict(self) -> Verdict {
+        match self {
+            MeasuredOutcome::Accept => Verdict::Accept,
+            MeasuredOutcome::Reject => Verdict::Reject,
+        }
+    }
+
+    /// A [`Verdict`] as a measured outcome.
+    pub fn from_verdict(verdict: Verdict) -> MeasuredOutcome {
+        match verdict {
+            Verdict::Accept => MeasuredOutcome::Accept,
+            Verdict::Reject => MeasuredOutcome::Reject,
+        }
+    }
 }
 
 /// A supplied `/.well-known/webauthn` response.

@@ -30,7 +30,10 @@ pub mod run;
 pub mod schema;
 pub mod seeds;
 
-pub use case::{AnyCase, ClientCase, Expected, Outcome, ServerCase, TopicFile};
+pub use case::{
+    AnyCase, ClientCase, Expected, Measured, MeasuredOutcome, Measurement, Outcome, ServerCase,
+    TopicFile,
+};
 pub use divergence::KnownDivergences;
 pub use load::{Corpus, LoadError, Topic};
 pub use run::{run, Answer, Builtin, Ceremony, Report, Selection, Side, Status, Target};

@@ -119,6 +119,7 @@ pub fn import(test_psl: &str, psl: &PublicSuffixList) -> Result<String, String> 
             expected: Expected::All(expected),
             reason: Some(ExpectedReason::All(ReasonCode(reason))),
             note: None,
+            measured: None,
         });
     }
     let topic = TopicFile::Client(ClientTopic {

@@ -1,0 +1,109 @@
+//! `rpscope browser` contracts that hold without a browser: usage errors exit 2 before
+//! any browser starts, and the help shows how to run it. Browser runs themselves are
+//! CI's job (`.ci/run` runs the Chromium oracle over the whole corpus).
+
+#![cfg(feature = "browser")]
+
+use std::process::{Command, Output};
+
+fn rpscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rpscope"))
+        .args(args)
+        // A browser that would be started must not be found: these runs stop earlier.
+        .env("RPSCOPE_CHROMIUM", "/nonexistent/chromium")
+        .env("RPSCOPE_FIREFOX", "/nonexistent/firefox")
+        .output()
+        .expect("the rpscope binary starts")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn an_unknown_browser_or_format_is_a_usage_error() {
+    let o = rpscope(&["browser", "--browser", "netscape"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown browser `netscape`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = rpscope(&["browser", "--format", "yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown format"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_filter_that_selects_nothing_stops_before_any_browser_starts() {
+    let o = rpscope(&["browser", "--filter", "no-such-topic::"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no client-side case id contains"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_browser_that_cannot_start_is_an_error_not_a_skip() {
+    let o = rpscope(&["browser", "--filter", "spec-examples::"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot start chromium"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_malformed_annotation_file_is_a_usage_error() {
+    let dir = std::env::temp_dir().join(format!("rpscope-browser-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("annotations.toml");
+    std::fs::write(
+        &file,
+        "[[disagreement]]\nid = \"a::b\"\nbrowser = \"chromium\"\nclass = \"perhaps\"\nnote = \"n\"\n",
+    )
+    .expect("write");
+    let o = rpscope(&[
+        "browser",
+        "--annotations",
+        file.to_str().expect("utf-8 path"),
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("annotations.toml"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_help_shows_examples_and_exit_codes() {
+    let o = rpscope(&["browser", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "scripts/install-browsers.sh",
+        "--record",
+        "--write-docs docs/browsers.md",
+        "Exit codes:",
+    ] {
+        assert!(help.contains(needle), "help lacks {needle}:\n{help}");
+    }
+}
+
+#[test]
+fn the_committed_annotation_file_reads() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus/browsers/annotations.toml");
+    let text = std::fs::read_to_string(&path).expect("corpus/browsers/annotations.toml");
+    let annotations =
+        rpscope_browser::annotations::Annotations::parse(&text).expect("annotations parse");
+    let corpus = rpscope_corpus::Corpus::embedded().expect("corpus");
+    for a in &annotations.entries {
+        assert!(
+            corpus.client_cases().any(|(_, c)| c.id == a.id),
+            "annotation for a case the corpus lacks: {}",
+            a.id
+        );
+    }
+}
