@@ -57,6 +57,34 @@ pub enum IpRpId {
     TryRelatedOrigins,
 }
 
+/// What an RP ID with one leading dot (`.example.com`) does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeadingDotRpId {
+    /// It is no valid domain string: refused (WebAuthn L3 §4, HTML step 4.2; Firefox).
+    Invalid,
+    /// It matches the strict subdomains of the domain after the dot, which must be
+    /// claimable itself (Chromium `url::DomainIs`; measured in Chromium 156).
+    MatchesSubdomains,
+}
+
+/// Whether a caller whose host is itself a public suffix may use that host as RP ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuffixHost {
+    /// Yes: HTML "is a registrable domain suffix of or is equal to" returns true
+    /// for equal hosts before any Public Suffix List test (step 4), and Chromium's
+    /// `OriginIsAllowedToClaimRelyingPartyId` compares the hosts first.
+    MayClaimItself,
+    /// No, when a rule of the list (ICANN or private section, wildcards
+    /// included) makes the host a public suffix: the local check fails, and
+    /// Related Origin Requests may still apply. Single labels that only the
+    /// implicit `*` rule makes suffixes (`localhost`, `caddy`) may claim
+    /// themselves. Measured in Firefox ESR 153.7.0 by `rpscope browser`
+    /// (docs/browsers.md): `https://github.io`, `https://com`, `https://home.arpa`
+    /// and a host under `*.compute.amazonaws.com` get `SecurityError` for their
+    /// own host; `http://localhost` and `https://caddy` do not.
+    Refused,
+}
+
 /// Which HTTP statuses count as a successful well-known fetch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusRule {
@@ -131,6 +159,10 @@ pub struct Profile {
     pub rp_id_spelling: RpIdSpelling,
     /// Whether an IP RP ID may still pass through related origins.
     pub ip_rp_id: IpRpId,
+    /// Whether a host that is a public suffix may claim itself.
+    pub suffix_host: SuffixHost,
+    /// What an RP ID with one leading dot does.
+    pub leading_dot_rp_id: LeadingDotRpId,
     /// The Related Origin Requests rules.
     pub related_origins: RelatedOriginsRules,
 }
@@ -144,6 +176,8 @@ impl Profile {
         trailing_dot: TrailingDot::Significant,
         rp_id_spelling: RpIdSpelling::Canonicalized,
         ip_rp_id: IpRpId::RejectBeforeFetch,
+        suffix_host: SuffixHost::MayClaimItself,
+        leading_dot_rp_id: LeadingDotRpId::Invalid,
         related_origins: RelatedOriginsRules {
             status: StatusRule::Exactly200,
             content_type: ContentTypeRule::EssenceIsJson,
@@ -162,6 +196,8 @@ impl Profile {
         trailing_dot: TrailingDot::IgnoredOnCaller,
         rp_id_spelling: RpIdSpelling::CanonicalForLocalCheck,
         ip_rp_id: IpRpId::RejectBeforeFetch,
+        suffix_host: SuffixHost::MayClaimItself,
+        leading_dot_rp_id: LeadingDotRpId::MatchesSubdomains,
         related_origins: RelatedOriginsRules {
             status: StatusRule::Any2xx,
             content_type: ContentTypeRule::EssenceIsJson,
@@ -180,6 +216,8 @@ impl Profile {
         trailing_dot: TrailingDot::Significant,
         rp_id_spelling: RpIdSpelling::MustBeCanonical,
         ip_rp_id: IpRpId::TryRelatedOrigins,
+        suffix_host: SuffixHost::Refused,
+        leading_dot_rp_id: LeadingDotRpId::Invalid,
         related_origins: RelatedOriginsRules {
             status: StatusRule::Exactly200,
             content_type: ContentTypeRule::ContainsJson,

@@ -472,3 +472,85 @@ fn home_lab_hosts_claim_themselves_only() {
         );
     }
 }
+
+/// Measured in Firefox ESR 153.7.0: a host that a rule of the list makes a public
+/// suffix may not claim itself; single labels only the implicit `*` rule covers may.
+#[test]
+fn firefox_refuses_a_listed_public_suffix_its_own_host() {
+    use Reason::*;
+    for (origin, spec_and_chromium, firefox) in [
+        ("https://github.io", RpIdEqualsHost, RpIdPublicSuffix),
+        ("https://com", RpIdEqualsHost, RpIdPublicSuffix),
+        ("https://home.arpa", RpIdEqualsHost, RpIdPublicSuffix),
+        ("https://caddy", RpIdEqualsHost, RpIdEqualsHost),
+        ("http://localhost:3000", RpIdEqualsHost, RpIdEqualsHost),
+        ("https://example.com", RpIdEqualsHost, RpIdEqualsHost),
+    ] {
+        assert_eq!(
+            decide(&Profile::SPEC, origin, None, None),
+            spec_and_chromium,
+            "{origin}"
+        );
+        assert_eq!(
+            decide(&Profile::CHROMIUM, origin, None, None),
+            spec_and_chromium,
+            "{origin}"
+        );
+        assert_eq!(
+            decide(&Profile::FIREFOX, origin, None, None),
+            firefox,
+            "{origin}"
+        );
+    }
+    // The local check fails and the related-origins document is consulted, as the
+    // measurement saw (the fetch was made); an entry that is itself a public suffix
+    // has no registrable-origin label, so it cannot match (WebAuthn L3 §5.11.1).
+    let listed = r#"{"origins":["https://github.io"]}"#;
+    assert_eq!(
+        decide(
+            &Profile::FIREFOX,
+            "https://github.io",
+            Some("github.io"),
+            wk(200, JSON, listed)
+        ),
+        RelatedOriginsNoMatch
+    );
+}
+
+/// Chromium's `url::DomainIs` lets a strict subdomain claim `.example.com`
+/// (measured, Chromium 156); the spec and Firefox refuse the invalid RP ID.
+#[test]
+fn chromium_matches_a_leading_dot_rp_id_against_subdomains_only() {
+    use Reason::*;
+    let d = |p: &Profile, origin, rp_id| decide(p, origin, Some(rp_id), None);
+    let c = &Profile::CHROMIUM;
+    assert_eq!(
+        d(c, "https://login.example.com", ".example.com"),
+        RpIdRegistrableSuffix
+    );
+    assert_eq!(
+        d(c, "https://a.b.example.com", ".example.com"),
+        RpIdRegistrableSuffix
+    );
+    assert_eq!(d(c, "https://example.com", ".example.com"), InvalidRpId);
+    assert_eq!(
+        d(c, "https://evil-example.com", ".example.com"),
+        InvalidRpId
+    );
+    assert_eq!(d(c, "https://example.com", ".com"), InvalidRpId);
+    assert_eq!(
+        d(c, "https://login.example.com", "..example.com"),
+        InvalidRpId
+    );
+    assert_eq!(d(c, "https://login.example.co.uk", ".co.uk"), InvalidRpId);
+    assert_eq!(
+        d(c, "https://login.example.com", ".EXAMPLE.com"),
+        InvalidRpId
+    );
+    for p in [&Profile::SPEC, &Profile::FIREFOX] {
+        assert_eq!(
+            d(p, "https://login.example.com", ".example.com"),
+            InvalidRpId
+        );
+    }
+}

@@ -148,3 +148,76 @@ fn psl_tests_topic_is_generated_from_test_psl_txt() {
         "corpus/cases/psl-tests.toml is stale: run `cargo run -p rpscope-cli -- corpus import-psl-tests data/psl/test_psl.txt > corpus/cases/psl-tests.toml`"
     );
 }
+
+/// The `chromium` and `firefox` profiles are held to what the browsers did: every
+/// verdict `rpscope browser --record` wrote into the corpus must be the verdict the
+/// built-in core gives under that browser's profile. This runs without browsers,
+/// so a profile change that contradicts a measurement fails `cargo test`.
+#[test]
+fn the_browser_profiles_agree_with_every_measured_verdict() {
+    use rpscope_core::{Profile, Verdict};
+    use rpscope_corpus::case::MeasuredOutcome;
+    use rpscope_corpus::{Answer, Target};
+    let psl = PublicSuffixList::vendored();
+    let corpus = embedded();
+    // Measurements the profiles do not model yet, each with why; an entry that no
+    // longer contradicts its profile fails the test, so the list cannot go stale.
+    const KNOWN_GAPS: &[(&str, &str, &str)] = &[(
+        "idna::invalid-punycode-caller",
+        "chromium",
+        "Chromium's URL parser loads https://xn--a.example.com, which the WHATWG parser (the url \
+         crate, and so every profile) refuses; modelling it needs Chromium's own host parser",
+    )];
+    let mut target = Builtin::new(&psl);
+    let mut checked = 0;
+    let mut disagreements = Vec::new();
+    let mut gaps_seen = Vec::new();
+    for (_, case) in corpus.client_cases() {
+        let Some(measured) = &case.measured else {
+            continue;
+        };
+        for profile in [Profile::CHROMIUM, Profile::FIREFOX] {
+            let Some(m) = measured.get(profile.name) else {
+                continue;
+            };
+            let want = match m.outcome {
+                MeasuredOutcome::Accept => Verdict::Accept,
+                MeasuredOutcome::Reject => Verdict::Reject,
+            };
+            checked += 1;
+            let known = KNOWN_GAPS
+                .iter()
+                .any(|(id, browser, _)| *id == case.id && *browser == profile.name);
+            match target.check_client(case, &profile) {
+                Answer::Verdict { verdict, .. } if verdict == want => {
+                    if known {
+                        disagreements.push(format!(
+                            "{} [{}]: listed in KNOWN_GAPS but the profile agrees now: remove the entry",
+                            case.id, profile.name
+                        ));
+                    }
+                }
+                _ if known => gaps_seen.push(case.id.clone()),
+                other => disagreements.push(format!(
+                    "{} [{} {}]: measured {}, profile gives {other:?}",
+                    case.id,
+                    profile.name,
+                    m.version,
+                    m.outcome.as_str()
+                )),
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} measurements");
+    assert_eq!(
+        gaps_seen.len(),
+        KNOWN_GAPS.len(),
+        "a KNOWN_GAPS entry names no measured case"
+    );
+    assert!(
+        disagreements.is_empty(),
+        "{} measured verdicts contradict their profile:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+}

@@ -16,6 +16,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use rpscope_core::client::{
     check, validate_related_origins, CallerOrigin, ClientRequest, WellKnownResponse,
 };
+use rpscope_core::profile::LeadingDotRpId;
 use rpscope_core::server::presented::{read, Presented};
 use rpscope_core::server::reference::naive_verify;
 use rpscope_core::server::{verify, Policy, ServerRequest, ServerVerdict};
@@ -102,7 +103,7 @@ fn client_input(text: &str) -> ClientInput<'_> {
 /// `client_check`: a client request (see the line format above). Never panics;
 /// the reason fixes the verdict; an explanation is always rendered; a local
 /// accept names the caller's host or a dot-boundary suffix of it that is not a
-/// public suffix, never an IP; a related-origins accept lists the caller.
+/// public suffix (for Chromium, a `.`-led suffix), never an IP; a related-origins accept lists the caller.
 pub fn client_check(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -132,10 +133,14 @@ pub fn client_check(data: &[u8]) {
         .strip_suffix('.')
         .filter(|_| !rp.ends_with('.'))
         .unwrap_or(host);
+    // A profile that matches `.example.com` against subdomains (Chromium's
+    // `url::DomainIs`) has the boundary dot inside the RP ID itself.
+    let dot_inside =
+        rp.starts_with('.') && input.profile.leading_dot_rp_id == LeadingDotRpId::MatchesSubdomains;
     let suffix = rp == trimmed
         || (trimmed.len() > rp.len()
             && trimmed.ends_with(rp)
-            && trimmed.as_bytes()[trimmed.len() - rp.len() - 1] == b'.');
+            && (dot_inside || trimmed.as_bytes()[trimmed.len() - rp.len() - 1] == b'.'));
     assert!(rp == host || suffix, "accepted {rp} for {host}");
     if rp != host {
         assert_ne!(

@@ -23,8 +23,8 @@ pub use related_origins::{validate_related_origins, RelatedOriginsFailure, WellK
 pub use rp_id::{RpId, RpIdError};
 pub use verdict::{ClientVerdict, Explanation};
 
-use crate::profile::{IpRpId, Profile, RpIdSpelling};
-use crate::psl::PublicSuffixList;
+use crate::profile::{IpRpId, LeadingDotRpId, Profile, RpIdSpelling, SuffixHost};
+use crate::psl::{PublicSuffixList, SuffixKind};
 use crate::reason::Reason;
 use verdict::Context;
 
@@ -81,8 +81,15 @@ pub fn check(
         None => RpId::from_caller_host(caller.host()),
         Some(Ok(id)) => id,
         Some(Err(RpIdError::Invalid(detail))) => {
-            let given = request.rp_id.unwrap_or_default().to_owned();
-            return verdict(Reason::InvalidRpId, given, Context::Detail(detail));
+            let given = request.rp_id.unwrap_or_default();
+            if let Some(reason) = leading_dot_claim(given, caller.host(), profile, psl) {
+                return verdict(reason, given.to_owned(), Context::None);
+            }
+            return verdict(
+                Reason::InvalidRpId,
+                given.to_owned(),
+                Context::Detail(detail),
+            );
         }
         Some(Err(RpIdError::IpAddress {
             canonical,
@@ -112,20 +119,22 @@ pub fn check(
     // The local check, unless the profile refuses this spelling outright.
     let local =
         if rp_id.spelled_canonically() || profile.rp_id_spelling == RpIdSpelling::Canonicalized {
-            claim(rp_id.as_str(), caller.host(), psl, profile.trailing_dot).map_err(|failure| {
-                let context = match failure {
-                    ScopeFailure::NotSuffix => Context::None,
-                    ScopeFailure::IsPublicSuffix(s) => Context::PublicSuffix {
-                        suffix: s.to_owned(),
-                        callers: false,
-                    },
-                    ScopeFailure::InsideCallerPublicSuffix(s) => Context::PublicSuffix {
-                        suffix: s.to_owned(),
-                        callers: true,
-                    },
-                };
-                (failure.reason(), context)
-            })
+            claim(rp_id.as_str(), caller.host(), psl, profile.trailing_dot)
+                .and_then(|reason| refuse_suffix_host(reason, caller.host(), profile, psl))
+                .map_err(|failure| {
+                    let context = match failure {
+                        ScopeFailure::NotSuffix => Context::None,
+                        ScopeFailure::IsPublicSuffix(s) => Context::PublicSuffix {
+                            suffix: s.to_owned(),
+                            callers: false,
+                        },
+                        ScopeFailure::InsideCallerPublicSuffix(s) => Context::PublicSuffix {
+                            suffix: s.to_owned(),
+                            callers: true,
+                        },
+                    };
+                    (failure.reason(), context)
+                })
         } else {
             // Chromium compares the RP ID as written (`url::DomainIs` is byte-wise), so
             // the local suffix test fails; Firefox refuses it as not a valid RP ID.
@@ -192,5 +201,60 @@ fn related(
             outcome,
             profile: profile.name,
         },
+    }
+}
+
+/// A profile that refuses a public-suffix host its own host ([`SuffixHost::Refused`])
+/// turns an equal-host accept into the public-suffix failure. Only a suffix the
+/// list names counts: single labels no rule lists (`localhost`, `caddy`, `nas`)
+/// are public suffixes only by the implicit `*` rule, and Firefox lets them claim
+/// themselves (measured, docs/browsers.md).
+fn refuse_suffix_host<'a>(
+    reason: Reason,
+    host: &'a str,
+    profile: &Profile,
+    psl: &PublicSuffixList,
+) -> Result<Reason, ScopeFailure<'a>> {
+    match (reason, profile.suffix_host) {
+        (Reason::RpIdEqualsHost, SuffixHost::Refused)
+            if psl
+                .public_suffix(host)
+                .is_some_and(|s| s.len() == host.len())
+                && matches!(
+                    psl.suffix_kind(host),
+                    Some(SuffixKind::Icann | SuffixKind::Private)
+                ) =>
+        {
+            Err(ScopeFailure::IsPublicSuffix(host))
+        }
+        _ => Ok(reason),
+    }
+}
+
+/// Chromium's local check on an RP ID with one leading dot (`.example.com`), which
+/// is no valid domain string: `url::DomainIs` (url/url_util.cc) matches a domain
+/// that starts with `.` against the end of the host with no further boundary test,
+/// and the registry code skips leading dots, so a strict subdomain of
+/// `example.com` may claim `.example.com` as long as `example.com` itself could be
+/// claimed. Measured in Chromium 156.0.8078.79 (`dots::rp-id-leading-dot-*`,
+/// `malformed-rp-ids::leading-dot-public-suffix`). `None`: no such accept.
+fn leading_dot_claim(
+    given: &str,
+    host: &str,
+    profile: &Profile,
+    psl: &PublicSuffixList,
+) -> Option<Reason> {
+    if profile.leading_dot_rp_id != LeadingDotRpId::MatchesSubdomains {
+        return None;
+    }
+    let rest = given.strip_prefix('.')?;
+    let parsed = RpId::parse(rest).ok()?;
+    // Only an RP ID written as the domain it denotes: `url::DomainIs` compares bytes.
+    if !parsed.spelled_canonically() || host.len() <= given.len() || !host.ends_with(given) {
+        return None;
+    }
+    match claim(rest, host, psl, profile.trailing_dot) {
+        Ok(Reason::RpIdRegistrableSuffix) => Some(Reason::RpIdRegistrableSuffix),
+        _ => None,
     }
 }
