@@ -312,8 +312,8 @@ impl Browser for Firefox {
 
     fn run(&mut self, plan: &Plan, server: &mut Server) -> Result<PageOutcome, Failure> {
         off_machine_address(plan).map_or(Ok(()), |why| Err(Failure::NotNavigable(why)))?;
-        if let Some(port) = plan.port {
-            ensure_listening(server, port).map_err(Failure::Broken)?;
+        for port in plan.port.iter().chain(&plan.hop_ports) {
+            ensure_listening(server, *port).map_err(Failure::Broken)?;
         }
         let broken = |e: crate::webdriver::WebDriverError| Failure::Broken(e.to_string());
         self.session

@@ -37,6 +37,8 @@ pub struct Plan {
     pub port: Option<u16>,
     /// IP addresses the case's page uses, for the certificate served without SNI.
     pub ip_hosts: Vec<IpAddr>,
+    /// Other ports the well-known fetch's redirects connect to.
+    pub hop_ports: Vec<u16>,
 }
 
 /// Why a case cannot be replayed in a browser.
@@ -108,6 +110,8 @@ pub fn plan(case: &ClientCase) -> Result<Plan, Skip> {
     if let Some(Ok(Host::Ipv4(ip))) = case.rp_id.as_deref().map(Host::parse) {
         ip_hosts.push(IpAddr::V4(ip));
     }
+    let port_of_page = port;
+    let mut hop_ports = Vec::new();
     let well_known = match &case.well_known {
         None => None,
         Some(w) => {
@@ -156,10 +160,39 @@ pub fn plan(case: &ClientCase) -> Result<Plan, Skip> {
                     "`https://{host}/.well-known/webauthn` is not a URL, so no server can answer it the case's response"
                 ));
             }
+            for (i, hop) in w.redirects.iter().enumerate() {
+                let Ok(hop_url) = Url::parse(hop) else {
+                    return skip(format!(
+                        "the redirect `{hop}` is not a URL: no Location header can name it"
+                    ));
+                };
+                if matches!(hop_url.host(), Some(Host::Ipv4(_) | Host::Ipv6(_))) {
+                    return skip(format!("the redirect `{hop}` names an address; only names are sent to the oracle's server in every browser"));
+                }
+                if !matches!(hop_url.scheme(), "http" | "https") {
+                    return skip(format!("the redirect `{hop}` leaves HTTP; the oracle's server speaks only http and https"));
+                }
+                let path = crate::server::path_and_query(hop).unwrap_or_default();
+                let clash = path.split('?').next() == Some(crate::server::WELL_KNOWN_PATH)
+                    || w.redirects[..i].iter().any(|h| {
+                        crate::server::path_and_query(h).as_deref() == Some(path.as_str())
+                    });
+                if clash {
+                    return skip(format!(
+                        "the redirect `{hop}` repeats a path of its chain; the oracle's server tells hops apart by path"
+                    ));
+                }
+                if let Some(port) = hop_url.port_or_known_default() {
+                    if Some(port) != port_of_page && !hop_ports.contains(&port) {
+                        hop_ports.push(port);
+                    }
+                }
+            }
             Some(WellKnownReply {
                 status,
                 content_type,
                 body: Bytes::from(w.body.clone()),
+                redirects: w.redirects.clone(),
             })
         }
     };
@@ -170,6 +203,7 @@ pub fn plan(case: &ClientCase) -> Result<Plan, Skip> {
         well_known,
         port,
         ip_hosts,
+        hop_ports,
     })
 }
 
@@ -197,6 +231,7 @@ fn unparsed(case: &ClientCase, error: url::ParseError) -> Result<Plan, Skip> {
         well_known: None,
         port: None,
         ip_hosts: Vec::new(),
+        hop_ports: Vec::new(),
     })
 }
 
@@ -227,6 +262,7 @@ mod tests {
             status,
             content_type: content_type.into(),
             body: body.into(),
+            redirects: Vec::new(),
         });
         c
     }
@@ -299,8 +335,32 @@ mod tests {
             status: 200,
             content_type: "application/json".into(),
             body: "{}".into(),
+            redirects: Vec::new(),
         });
         assert!(plan(&c).is_err());
+    }
+
+    #[test]
+    fn redirect_chains_are_planned_or_skipped() {
+        let mut c = with_well_known(200, "application/json", "{}");
+        let w = c.well_known.as_mut().expect("well-known");
+        w.redirects = vec![
+            "http://example.com:8080/hop".into(),
+            "https://cdn.example.net/webauthn.json".into(),
+        ];
+        let p = plan(&c).expect("plannable");
+        assert_eq!(p.hop_ports, [8080]);
+        assert_eq!(p.well_known.expect("reply").redirects.len(), 2);
+        for bad in [
+            "https://example.com/.well-known/webauthn",
+            "not a url",
+            "ftp://example.com/x",
+            "https://192.0.2.7/x",
+        ] {
+            let mut c = with_well_known(200, "application/json", "{}");
+            c.well_known.as_mut().expect("well-known").redirects = vec![bad.into()];
+            assert!(plan(&c).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -47,6 +47,41 @@ pub struct WellKnownReply {
     pub content_type: Option<HeaderValue>,
     /// The body.
     pub body: Bytes,
+    /// The redirect chain before this response: `/.well-known/webauthn` answers
+    /// `302 Found` to the first URL, a request for each URL's path and query to the
+    /// next, and the last one gets this response. The planner has checked that the
+    /// paths differ from each other and from the well-known path.
+    pub redirects: Vec<String>,
+}
+
+impl WellKnownReply {
+    /// Where a request for `target` (path and query) is sent next: `Some(url)` for
+    /// a redirect, `None` for the final response; `Err(())` when `target` is no step
+    /// of this chain.
+    fn next_hop(&self, target: &str) -> Result<Option<&str>, ()> {
+        let step = if target.split('?').next() == Some(WELL_KNOWN_PATH) {
+            0
+        } else {
+            match self
+                .redirects
+                .iter()
+                .position(|hop| path_and_query(hop).as_deref() == Some(target))
+            {
+                Some(i) => i + 1,
+                None => return Err(()),
+            }
+        };
+        Ok(self.redirects.get(step).map(String::as_str))
+    }
+}
+
+/// The path and query of a URL, as a request line carries them.
+pub fn path_and_query(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    Some(match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    })
 }
 
 /// One request the server received.
@@ -340,8 +375,26 @@ fn respond(
         answer: String::new(),
     };
     let mut case = shared.case();
-    let result = if record.is_well_known() {
+    let hop = case
+        .well_known
+        .as_ref()
+        .and_then(|reply| reply.next_hop(&record.target).ok());
+    let result = if record.is_well_known() || hop.is_some() {
         match &case.well_known {
+            Some(_) if matches!(hop, Some(Some(_))) => {
+                let location = hop.flatten().unwrap_or_default();
+                record.answer = format!("302 redirect to {location}");
+                let mut response = Response::new(Full::new(Bytes::new()));
+                *response.status_mut() = StatusCode::FOUND;
+                match HeaderValue::from_str(location) {
+                    Ok(v) => {
+                        response.headers_mut().insert(hyper::header::LOCATION, v);
+                    }
+                    Err(_) => record.answer = format!("redirect to an unsendable {location:?}"),
+                }
+                no_store(&mut response);
+                Ok(response)
+            }
             Some(reply) => {
                 record.answer = format!(
                     "well-known {} {} ({} bytes)",
@@ -420,7 +473,41 @@ mod tests {
             status: StatusCode::from_u16(status).expect("status"),
             content_type: (!ct.is_empty()).then(|| HeaderValue::from_str(ct).expect("ct")),
             body: Bytes::from(body.to_owned()),
+            redirects: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_redirect_chain_is_followed_hop_by_hop() {
+        let server = Server::start().expect("server");
+        let mut chain = reply(200, "application/json", "{}");
+        chain.redirects = vec![
+            "http://example.com/hop-1?x=1".into(),
+            "https://cdn.example.net/webauthn.json".into(),
+        ];
+        server.set_case(Some(chain), &[]).expect("case");
+        let first = get(server.port(), "example.com", WELL_KNOWN_PATH);
+        assert!(first.starts_with("HTTP/1.1 302"), "{first}");
+        assert!(
+            first
+                .to_ascii_lowercase()
+                .contains("location: http://example.com/hop-1?x=1"),
+            "{first}"
+        );
+        let second = get(server.port(), "example.com", "/hop-1?x=1");
+        assert!(
+            second
+                .to_ascii_lowercase()
+                .contains("location: https://cdn.example.net/webauthn.json"),
+            "{second}"
+        );
+        let last = get(server.port(), "cdn.example.net", "/webauthn.json");
+        assert!(
+            last.starts_with("HTTP/1.1 200") && last.ends_with("{}"),
+            "{last}"
+        );
+        // A path outside the chain is the page.
+        assert!(get(server.port(), "example.com", "/hop-1").ends_with(PAGE));
     }
 
     #[test]

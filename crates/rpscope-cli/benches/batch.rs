@@ -84,6 +84,7 @@ fn single_check(c: &mut Criterion) {
                 status: 200,
                 content_type: "application/json",
                 body: br#"{"origins":["https://example.de","https://example.fr","https://example.co.uk"]}"#,
+                redirects: &[],
             }),
         }),
     ];

@@ -53,6 +53,8 @@ struct WellKnownLine<'a> {
     content_type: Cow<'a, str>,
     #[serde(borrow)]
     body: Cow<'a, str>,
+    #[serde(default)]
+    redirects: Vec<String>,
 }
 
 /// Resolves a profile name, with the list of names in the error.
@@ -76,6 +78,8 @@ pub struct Single<'a> {
     pub profile: Profile,
     /// The well-known response: status, content type, body.
     pub well_known: Option<(u16, &'a str, &'a [u8])>,
+    /// The URLs the well-known fetch was redirected through.
+    pub redirects: &'a [String],
     /// Print JSON instead of text.
     pub json: bool,
 }
@@ -91,6 +95,7 @@ pub fn single(args: Single<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError
                 status,
                 content_type,
                 body,
+                redirects: args.redirects,
             }),
     };
     let v = check(&request, &args.profile, psl);
@@ -135,6 +140,7 @@ pub fn handle_line(
             status: w.status,
             content_type: &w.content_type,
             body: w.body.as_bytes(),
+            redirects: &w.redirects,
         }),
     };
     let v = check(&request, &profile, psl);

@@ -420,7 +420,7 @@ Examples:
     | rpscope check --batch -
 
 Batch input lines: {\"id\", \"origin\", \"rp_id\", \"profile\", \"well_known\": {\"status\", \
-\"content_type\", \"body\"}}; only \"origin\" is required; \"well_known\" absent or null means the \
+\"content_type\", \"body\", \"redirects\": [URL, …]}}; only \"origin\" is required; \"well_known\" absent or null means the \
 fetch failed. Output lines: {\"id\", \"verdict\", \"reason\", \"rp_id\", \"explanation\"}, or \
 {\"id\", \"line\", \"error\"} for a line that could not be read.
 
@@ -458,6 +458,11 @@ struct CheckArgs {
         requires = "well_known"
     )]
     well_known_content_type: String,
+
+    /// A URL the well-known fetch was redirected through before the final response
+    /// (repeat for a chain, in order)
+    #[arg(long, value_name = "URL", requires = "well_known")]
+    well_known_redirect: Vec<String>,
 
     /// Print the verdict as one JSON object
     #[arg(long)]
@@ -628,6 +633,7 @@ fn run_check(args: CheckArgs, psl: &PublicSuffixList) -> Result<Exit, CliError> 
                     b,
                 )
             }),
+            redirects: &args.well_known_redirect,
             json: args.json,
         },
         psl,

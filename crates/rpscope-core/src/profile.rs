@@ -94,6 +94,18 @@ pub enum StatusRule {
     Any2xx,
 }
 
+/// Which redirects of the well-known fetch are followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectRule {
+    /// Only to https URLs (WebAuthn L3 §5.11.1; Firefox checks every hop of
+    /// `redirectChain`).
+    HttpsOnly,
+    /// To http and https URLs. No built-in profile: Chromium, whose
+    /// `remote_validation.cc` has no https check of its own, was measured to
+    /// refuse an http redirect too (`related-origins::redirect-*`).
+    Followed,
+}
+
 /// How the well-known response's `Content-Type` is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContentTypeRule {
@@ -130,6 +142,8 @@ pub enum NonStringEntry {
 /// The Related Origin Requests rules of a profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelatedOriginsRules {
+    /// Which redirects are followed.
+    pub redirects: RedirectRule,
     /// Which statuses count as success.
     pub status: StatusRule,
     /// How the content type is checked.
@@ -179,6 +193,7 @@ impl Profile {
         suffix_host: SuffixHost::MayClaimItself,
         leading_dot_rp_id: LeadingDotRpId::Invalid,
         related_origins: RelatedOriginsRules {
+            redirects: RedirectRule::HttpsOnly,
             status: StatusRule::Exactly200,
             content_type: ContentTypeRule::EssenceIsJson,
             max_body_bytes: None,
@@ -199,6 +214,9 @@ impl Profile {
         suffix_host: SuffixHost::MayClaimItself,
         leading_dot_rp_id: LeadingDotRpId::MatchesSubdomains,
         related_origins: RelatedOriginsRules {
+            // Measured, Chromium 156.0.8078.79: a redirect to http is refused before
+            // the http URL is requested (SecurityError), https redirects are followed.
+            redirects: RedirectRule::HttpsOnly,
             status: StatusRule::Any2xx,
             content_type: ContentTypeRule::EssenceIsJson,
             max_body_bytes: Some(1 << 18),
@@ -219,6 +237,7 @@ impl Profile {
         suffix_host: SuffixHost::Refused,
         leading_dot_rp_id: LeadingDotRpId::Invalid,
         related_origins: RelatedOriginsRules {
+            redirects: RedirectRule::HttpsOnly,
             status: StatusRule::Exactly200,
             content_type: ContentTypeRule::ContainsJson,
             max_body_bytes: None,

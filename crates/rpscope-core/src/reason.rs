@@ -107,6 +107,10 @@ reasons! {
     /// The RP ID is neither the caller's host nor a dot-boundary suffix of it.
     RpIdNotSuffix = ("rp-id-not-suffix", Reject,
         "the RP ID is neither the caller's host nor a suffix of it at a dot boundary"),
+    /// The well-known fetch was redirected in a way the profile refuses (a hop
+    /// that is not https, or not a URL): the fetch failed.
+    RelatedOriginsBadRedirect = ("related-origins-bad-redirect", Reject,
+        "the related-origins fetch was redirected where the client does not follow"),
     /// The well-known response's status is not one the profile accepts.
     RelatedOriginsBadStatus = ("related-origins-bad-status", Reject,
         "the related-origins response has a status the client does not accept"),
@@ -162,6 +166,7 @@ impl Reason {
         Reason::IpAddressRpId,
         Reason::RpIdPublicSuffix,
         Reason::RpIdNotSuffix,
+        Reason::RelatedOriginsBadRedirect,
         Reason::RelatedOriginsBadStatus,
         Reason::RelatedOriginsBadContentType,
         Reason::RelatedOriginsTooLarge,

@@ -18,6 +18,7 @@ fn wk<'a>(status: u16, content_type: &'a str, body: &'a str) -> Option<WellKnown
         status,
         content_type,
         body: body.as_bytes(),
+        redirects: &[],
     })
 }
 
@@ -42,6 +43,17 @@ fn decide(
 }
 
 const LISTS_UK: &str = r#"{"origins":["https://example.co.uk"]}"#;
+
+/// A redirect chain through plain http.
+fn http_hop() -> &'static [String] {
+    static HOP: OnceLock<Vec<String>> = OnceLock::new();
+    HOP.get_or_init(|| {
+        vec![
+            "http://example.com/hop".to_owned(),
+            "https://example.com/webauthn.json".to_owned(),
+        ]
+    })
+}
 
 /// One request per reason code (spec profile unless the code needs another).
 /// (profile, origin, rp_id, well-known response, expected reason)
@@ -133,6 +145,18 @@ fn reason_table() -> Vec<Row> {
             p,
             "https://example.co.uk",
             Some("example.com"),
+            Some(WellKnownResponse {
+                status: 200,
+                content_type: JSON,
+                body: LISTS_UK.as_bytes(),
+                redirects: http_hop(),
+            }),
+            RelatedOriginsBadRedirect,
+        ),
+        (
+            p,
+            "https://example.co.uk",
+            Some("example.com"),
             wk(200, "text/html", LISTS_UK),
             RelatedOriginsBadContentType,
         ),
@@ -144,6 +168,7 @@ fn reason_table() -> Vec<Row> {
                 status: 200,
                 content_type: JSON,
                 body: &[b' '; (1 << 18) + 1],
+                redirects: &[],
             }),
             RelatedOriginsTooLarge,
         ),
@@ -551,6 +576,45 @@ fn chromium_matches_a_leading_dot_rp_id_against_subdomains_only() {
         assert_eq!(
             d(p, "https://login.example.com", ".example.com"),
             InvalidRpId
+        );
+    }
+}
+
+/// Every profile refuses a well-known fetch redirected through http (WebAuthn L3
+/// §5.11.1; Firefox's redirectChain check; measured in Chromium 156) and follows
+/// https redirects, to other hosts too.
+#[test]
+fn related_origins_redirects_must_stay_on_https() {
+    let https_only = ["https://cdn.example.net/webauthn.json".to_owned()];
+    let not_a_url = ["https://exa mple.com/x".to_owned()];
+    for profile in Profile::ALL {
+        let with = |redirects: &[String]| {
+            decide(
+                profile,
+                "https://example.co.uk",
+                Some("example.com"),
+                Some(WellKnownResponse {
+                    status: 200,
+                    content_type: JSON,
+                    body: LISTS_UK.as_bytes(),
+                    redirects,
+                }),
+            )
+        };
+        assert_eq!(
+            with(http_hop()),
+            Reason::RelatedOriginsBadRedirect,
+            "{}",
+            profile.name
+        );
+        let https: &'static [String] = Box::leak(Box::new(https_only.clone()));
+        assert_eq!(with(https), Reason::RelatedOriginsMatch, "{}", profile.name);
+        let bad: &'static [String] = Box::leak(Box::new(not_a_url.clone()));
+        assert_eq!(
+            with(bad),
+            Reason::RelatedOriginsBadRedirect,
+            "{}",
+            profile.name
         );
     }
 }

@@ -204,7 +204,7 @@ proptest! {
         let run = |body: &str| check(&ClientRequest {
             origin: &origin,
             rp_id: Some("rp.example"),
-            well_known: Some(WellKnownResponse { status: 200, content_type: "application/json", body: body.as_bytes() }),
+            well_known: Some(WellKnownResponse { status: 200, content_type: "application/json", body: body.as_bytes(), redirects: &[] }),
         }, &p, psl());
         let first = run(&doc(&listed));
         let mut longer = listed.clone();

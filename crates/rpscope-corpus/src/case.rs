@@ -263,6 +263,11 @@ pub struct WellKnown {
     pub content_type: String,
     /// The body, as text.
     pub body: String,
+    /// The URLs the fetch was redirected through before this response, in order
+    /// (`https://{rp_id}/.well-known/webauthn` answered with a redirect to the
+    /// first). Empty: no redirect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<String>,
 }
 
 /// What a conforming implementation must decide.

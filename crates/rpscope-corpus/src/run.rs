@@ -116,6 +116,7 @@ impl Target for Builtin<'_> {
                 status: w.status,
                 content_type: &w.content_type,
                 body: w.body.as_bytes(),
+                redirects: &w.redirects,
             }),
         };
         let v = check(&request, profile, self.psl);

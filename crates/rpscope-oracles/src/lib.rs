@@ -96,6 +96,7 @@ fn client_input(text: &str) -> ClientInput<'_> {
             status,
             content_type,
             body: body.as_bytes(),
+            redirects: &[],
         }),
     }
 }
@@ -166,6 +167,7 @@ pub fn related_origins(data: &[u8]) {
         status: 200,
         content_type: "application/json",
         body: b"",
+        redirects: &[],
     });
     if let Ok(index) =
         validate_related_origins(&caller, &response, &input.profile.related_origins, psl())

@@ -9,7 +9,7 @@
 
 use crate::client::mime::essence_is_json;
 use crate::profile::{
-    ContentTypeRule, LabelCounting, NonStringEntry, RelatedOriginsRules, StatusRule,
+    ContentTypeRule, LabelCounting, NonStringEntry, RedirectRule, RelatedOriginsRules, StatusRule,
 };
 use crate::psl::PublicSuffixList;
 use crate::reason::Reason;
@@ -24,11 +24,16 @@ pub struct WellKnownResponse<'a> {
     pub content_type: &'a str,
     /// The body bytes.
     pub body: &'a [u8],
+    /// The URLs the fetch was redirected through before the final response, in
+    /// order (empty: no redirect).
+    pub redirects: &'a [String],
 }
 
 /// Why a related-origins document did not admit the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RelatedOriginsFailure {
+    /// A redirect the profile does not follow: the hop URL, and why.
+    BadRedirect(String, &'static str),
     /// The status is not one the profile accepts.
     BadStatus(u16),
     /// The content type is not JSON under the profile's rule.
@@ -53,6 +58,7 @@ impl RelatedOriginsFailure {
     /// The reject reason for this failure.
     pub fn reason(&self) -> Reason {
         match self {
+            RelatedOriginsFailure::BadRedirect(..) => Reason::RelatedOriginsBadRedirect,
             RelatedOriginsFailure::BadStatus(_) => Reason::RelatedOriginsBadStatus,
             RelatedOriginsFailure::BadContentType => Reason::RelatedOriginsBadContentType,
             RelatedOriginsFailure::TooLarge(..) => Reason::RelatedOriginsTooLarge,
@@ -73,7 +79,7 @@ impl RelatedOriginsFailure {
 /// let psl = PublicSuffixList::vendored();
 /// let caller = url::Url::parse("https://example.co.uk").unwrap().origin();
 /// let body = br#"{"origins": ["https://example.de", "https://example.co.uk"]}"#;
-/// let response = WellKnownResponse { status: 200, content_type: "application/json", body };
+/// let response = WellKnownResponse { status: 200, content_type: "application/json", body, redirects: &[] };
 /// let rules = Profile::SPEC.related_origins;
 /// assert_eq!(validate_related_origins(&caller, &response, &rules, &psl), Ok(1));
 /// ```
@@ -83,6 +89,23 @@ pub fn validate_related_origins(
     rules: &RelatedOriginsRules,
     psl: &PublicSuffixList,
 ) -> Result<usize, RelatedOriginsFailure> {
+    // WebAuthn L3 §5.11.1 fetches with https-only redirects (Firefox checks every
+    // hop of `redirectChain`); a hop the profile does not follow fails the fetch.
+    for hop in response.redirects {
+        let scheme = Url::parse(hop).map(|u| u.scheme().to_owned());
+        match (scheme.as_deref(), rules.redirects) {
+            (Err(_), _) => {
+                return Err(RelatedOriginsFailure::BadRedirect(hop.clone(), "not a URL"))
+            }
+            (Ok("https"), _) | (Ok("http"), RedirectRule::Followed) => {}
+            (Ok(_), _) => {
+                return Err(RelatedOriginsFailure::BadRedirect(
+                    hop.clone(),
+                    "not an https URL",
+                ))
+            }
+        }
+    }
     let status_ok = match rules.status {
         StatusRule::Exactly200 => response.status == 200,
         StatusRule::Any2xx => (200..300).contains(&response.status),
@@ -206,6 +229,7 @@ mod tests {
             status,
             content_type: ct,
             body: body.as_bytes(),
+            redirects: &[],
         };
         validate_related_origins(&caller, &response, &profile.related_origins, &psl)
     }

@@ -127,6 +127,10 @@ impl fmt::Display for Explanation<'_> {
                     Err(failure) => {
                         write!(f, "and https://{rp}/.well-known/webauthn ")?;
                         match failure {
+                            RelatedOriginsFailure::BadRedirect(hop, why) => write!(
+                                f,
+                                "was redirected to {hop}, {why}, which the {profile} profile does not follow."
+                            ),
                             RelatedOriginsFailure::BadStatus(s) => write!(
                                 f,
                                 "answered with status {s}, which the {profile} profile does not accept."

@@ -296,6 +296,7 @@ fn check_scope(
         status: 200,
         content_type: "application/json",
         body,
+        redirects: &[],
     };
     match validate_related_origins(&url.origin(), &response, &Profile::SPEC.related_origins, psl) {
         Ok(_) => {}
