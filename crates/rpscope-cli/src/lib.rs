@@ -72,5 +72,9 @@ pub fn print_verdict(
     } else {
         writeln!(out, "{human}")
     };
-    written.map_err(|e| CliError::io("write the verdict", e))
+    match written {
+        // The reader went away (`| head -1`): nothing is left to tell it.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| CliError::io("write the verdict", e)),
+    }
 }
