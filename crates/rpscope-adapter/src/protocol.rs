@@ -143,6 +143,18 @@ pub struct Capabilities {
     /// The profile a client adapter's verdicts are held to (default `spec`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_profile: Option<String>,
+    /// What of a client case a client adapter can hand to its library (see
+    /// [`ClientFeature`]); cases needing more are skipped by the runner.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub client_features: Vec<ClientFeature>,
+}
+
+/// Something in a client case that not every client adapter can replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientFeature {
+    /// A well-known response reached through `redirects`.
+    Redirects,
 }
 
 /// A side an adapter implements.

@@ -3,8 +3,8 @@
 
 use crate::process::{AdapterProcess, Failure};
 use crate::protocol::{
-    CaseAnswer, CaseRequest, CeremonyKind, Command, Hello, PolicyFeature, ResultKind, SideName,
-    PROTOCOL,
+    CaseAnswer, CaseRequest, CeremonyKind, ClientFeature, Command, Hello, PolicyFeature,
+    ResultKind, SideName, PROTOCOL,
 };
 use crate::request::{client_request, control_case, server_request};
 use rpscope_core::{Profile, Verdict};
@@ -337,6 +337,22 @@ impl Target for AdapterTarget {
     fn check_client(&mut self, case: &ClientCase, _: &Profile) -> Answer {
         if !self.has_side(SideName::Client) {
             return Answer::Skipped("the adapter has no client side".into());
+        }
+        let redirected = case
+            .well_known
+            .as_ref()
+            .is_some_and(|w| !w.redirects.is_empty());
+        if redirected
+            && !self
+                .hello
+                .capabilities
+                .client_features
+                .contains(&ClientFeature::Redirects)
+        {
+            return Answer::Skipped(
+                "the well-known fetch is redirected, and the adapter does not declare `redirects`"
+                    .into(),
+            );
         }
         self.exchange(CaseRequest::Client(client_request(case)))
     }

@@ -15,6 +15,7 @@
 
 use crate::cdp::Cdp;
 use crate::ceremony::{self, PageOutcome};
+use crate::driver::RunDir;
 use crate::driver::{find_program, trust_in_nss_db, Browser, Failure, OwnedChild};
 use crate::plan::Plan;
 use crate::server::Server;
@@ -22,7 +23,6 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
 
 const STEP: Duration = Duration::from_secs(15);
 const CEREMONY: Duration = Duration::from_secs(30);
@@ -64,7 +64,7 @@ pub struct Chromium {
     trust: Trust,
     child: OwnedChild,
     // Dropped last: the browser is gone before its files are removed.
-    _dir: TempDir,
+    _dir: RunDir,
 }
 
 impl std::fmt::Debug for Chromium {
@@ -85,23 +85,11 @@ impl Chromium {
                 "Chromium not found (install it with scripts/install-browsers.sh, or set RPSCOPE_CHROMIUM)",
             )?,
         };
-        let dir = tempfile::Builder::new()
-            .prefix("rpscope-chromium-")
-            .tempdir()
-            .map_err(|e| format!("cannot create the run directory: {e}"))?;
-        let home = dir.path().join("home");
-        let profile = dir.path().join("profile");
-        let tmp = dir.path().join("tmp");
-        for d in [&home, &profile, &tmp] {
-            std::fs::create_dir_all(d)
-                .map_err(|e| format!("cannot create {}: {e}", d.display()))?;
-        }
-        let ca_file = dir.path().join("ca.pem");
-        std::fs::write(&ca_file, server.ca_pem())
-            .map_err(|e| format!("cannot write {}: {e}", ca_file.display()))?;
+        let dir = RunDir::create("rpscope-chromium-", server)?;
+        let (home, profile, tmp, ca_file) = (&dir.home, &dir.profile, &dir.tmp, &dir.ca_file);
         let trust = match find_program("RPSCOPE_CERTUTIL", &["certutil"]) {
             Some(certutil) => {
-                trust_in_nss_db(&certutil, &home.join(".pki/nssdb"), &ca_file, true)?;
+                trust_in_nss_db(&certutil, &home.join(".pki/nssdb"), ca_file, true)?;
                 Trust::NssDb
             }
             None => Trust::IgnoreErrors,
@@ -130,8 +118,8 @@ impl Chromium {
                 "--host-resolver-rules=MAP * 127.0.0.1:{}",
                 server.port()
             ))
-            .env("HOME", &home)
-            .env("TMPDIR", &tmp)
+            .env("HOME", home)
+            .env("TMPDIR", tmp)
             .env("XDG_CONFIG_HOME", home.join(".config"))
             .env("XDG_CACHE_HOME", home.join(".cache"))
             .stdin(Stdio::null())
@@ -147,7 +135,7 @@ impl Chromium {
         command.stderr(log);
         command.arg("about:blank");
         let mut child = OwnedChild::spawn("chromium", &mut command)?;
-        let (port, path) = wait_for_devtools(&profile, &mut child, dir.path())?;
+        let (port, path) = wait_for_devtools(profile, &mut child, dir.path())?;
         let mut cdp = Cdp::connect(port, &path).map_err(|e| e.to_string())?;
         let call = |cdp: &mut Cdp, session: Option<&str>, method: &str, params: Value| {
             cdp.call(session, method, params, STEP)

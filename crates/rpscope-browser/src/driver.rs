@@ -171,3 +171,58 @@ pub fn trust_in_nss_db(
     )?;
     Ok(())
 }
+
+/// The directory a browser run owns: everything the browser writes goes below it
+/// (its `HOME`, profile and `TMPDIR`), with the run's CA certificate beside them.
+/// Removed when dropped.
+pub struct RunDir {
+    dir: tempfile::TempDir,
+    /// `HOME` for the browser and its helpers.
+    pub home: PathBuf,
+    /// The browser profile (`--user-data-dir`, `-profile`).
+    pub profile: PathBuf,
+    /// `TMPDIR`.
+    pub tmp: PathBuf,
+    /// The run's CA certificate (PEM), for the NSS database.
+    pub ca_file: PathBuf,
+}
+
+impl RunDir {
+    /// Creates the directory (named `prefix…`) and writes `server`'s CA into it.
+    pub fn create(prefix: &str, server: &Server) -> Result<RunDir, String> {
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .map_err(|e| format!("cannot create the run directory: {e}"))?;
+        let home = dir.path().join("home");
+        let profile = dir.path().join("profile");
+        let tmp = dir.path().join("tmp");
+        for d in [&home, &profile, &tmp] {
+            std::fs::create_dir_all(d)
+                .map_err(|e| format!("cannot create {}: {e}", d.display()))?;
+        }
+        let ca_file = dir.path().join("ca.pem");
+        std::fs::write(&ca_file, server.ca_pem())
+            .map_err(|e| format!("cannot write {}: {e}", ca_file.display()))?;
+        Ok(RunDir {
+            dir,
+            home,
+            profile,
+            tmp,
+            ca_file,
+        })
+    }
+
+    /// The directory itself.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl fmt::Debug for RunDir {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunDir")
+            .field("path", &self.path())
+            .finish()
+    }
+}

@@ -12,6 +12,7 @@
 //! The profile, `HOME` and `TMPDIR` all live in a temporary directory the run owns.
 
 use crate::ceremony::{self, PageOutcome};
+use crate::driver::RunDir;
 use crate::driver::{find_program, trust_in_nss_db, Browser, Failure, OwnedChild};
 use crate::plan::Plan;
 use crate::server::Server;
@@ -21,7 +22,6 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
 
 /// Where Firefox is looked for (`RPSCOPE_FIREFOX` overrides).
 pub const FIREFOX_CANDIDATES: &[&str] =
@@ -88,7 +88,7 @@ pub struct Firefox {
     authenticator: String,
     version: String,
     driver: OwnedChild,
-    _dir: TempDir,
+    _dir: RunDir,
 }
 
 impl std::fmt::Debug for Firefox {
@@ -122,21 +122,9 @@ impl Firefox {
                 "{e} (Firefox cannot remap ports: the server must listen on 443, which needs root)"
             )
         })?;
-        let dir = tempfile::Builder::new()
-            .prefix("rpscope-firefox-")
-            .tempdir()
-            .map_err(|e| format!("cannot create the run directory: {e}"))?;
-        let home = dir.path().join("home");
-        let profile = dir.path().join("profile");
-        let tmp = dir.path().join("tmp");
-        for d in [&home, &profile, &tmp] {
-            std::fs::create_dir_all(d)
-                .map_err(|e| format!("cannot create {}: {e}", d.display()))?;
-        }
-        let ca_file = dir.path().join("ca.pem");
-        std::fs::write(&ca_file, server.ca_pem())
-            .map_err(|e| format!("cannot write {}: {e}", ca_file.display()))?;
-        trust_in_nss_db(&certutil, &profile, &ca_file, true)?;
+        let dir = RunDir::create("rpscope-firefox-", server)?;
+        let (home, profile, tmp, ca_file) = (&dir.home, &dir.profile, &dir.tmp, &dir.ca_file);
+        trust_in_nss_db(&certutil, profile, ca_file, true)?;
         let user_js: String = PREFS
             .iter()
             .map(|(k, v)| format!("user_pref(\"{k}\", {v});\n"))
@@ -150,8 +138,8 @@ impl Firefox {
         let mut command = Command::new(&geckodriver);
         command
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-            .env("HOME", &home)
-            .env("TMPDIR", &tmp)
+            .env("HOME", home)
+            .env("TMPDIR", tmp)
             .env("MOZ_HEADLESS", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -86,16 +86,5 @@ pub fn requests(args: RequestsArgs<'_>, psl: &PublicSuffixList) -> Result<Exit, 
 
 /// `rpscope adapter schema`: print the protocol schemas, or write them into a directory.
 pub fn schema(write_to: Option<&Path>) -> Result<Exit, CliError> {
-    for (name, text) in schemas() {
-        match write_to {
-            Some(dir) => {
-                let path = dir.join(name);
-                std::fs::write(&path, text)
-                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?;
-                eprintln!("wrote {}", path.display());
-            }
-            None => print!("{text}"),
-        }
-    }
-    Ok(Exit::Success)
+    crate::print_or_write(&schemas(), write_to)
 }

@@ -75,18 +75,7 @@ pub fn export(dir: Option<&Path>) -> Result<Exit, CliError> {
 
 /// `rpscope corpus schema`: print the schemas, or write them into a directory.
 pub fn schema(write_to: Option<&Path>) -> Result<Exit, CliError> {
-    for (name, text) in schema::all() {
-        match write_to {
-            Some(dir) => {
-                let path = dir.join(name);
-                std::fs::write(&path, text)
-                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?;
-                eprintln!("wrote {}", path.display());
-            }
-            None => print!("{text}"),
-        }
-    }
-    Ok(Exit::Success)
+    crate::print_or_write(&schema::all(), write_to)
 }
 
 /// `rpscope corpus import-psl-tests FILE`: the psl-tests topic on stdout.

@@ -78,3 +78,23 @@ pub fn print_verdict(
         other => other.map_err(|e| CliError::io("write the verdict", e)),
     }
 }
+
+/// Prints generated files (`(file name, text)`) on stdout, or writes each into
+/// `dir` and says so on stderr.
+pub fn print_or_write(
+    files: &[(&str, String)],
+    dir: Option<&std::path::Path>,
+) -> Result<Exit, CliError> {
+    for (name, text) in files {
+        match dir {
+            Some(dir) => {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?;
+                eprintln!("wrote {}", path.display());
+            }
+            None => print!("{text}"),
+        }
+    }
+    Ok(Exit::Success)
+}

@@ -138,6 +138,7 @@ fn hello(wrong_protocol: bool) -> Hello {
                 PolicyFeature::TopOrigins,
             ],
             client_profile: None,
+            client_features: Vec::new(),
         },
     }
 }
