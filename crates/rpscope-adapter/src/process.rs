@@ -50,6 +50,8 @@ pub struct AdapterProcess {
     lines: Receiver<Result<String, String>>,
     stderr: Arc<Mutex<VecDeque<String>>>,
     stderr_reader: Option<thread::JoinHandle<()>>,
+    /// Set once the adapter is reaped.
+    status: Option<ExitStatus>,
 }
 
 impl AdapterProcess {
@@ -95,6 +97,7 @@ impl AdapterProcess {
             lines,
             stderr,
             stderr_reader,
+            status: None,
         })
     }
 
@@ -125,20 +128,74 @@ impl AdapterProcess {
     }
 
     /// The exit status of a process that is going away, waiting a moment for it.
+    ///
+    /// The process is ended (its group too) and reaped; the status is returned only
+    /// when it exited on its own within the moment.
     fn exit_status(&mut self) -> Option<ExitStatus> {
-        (0..20).find_map(|_| match self.child.try_wait() {
-            Ok(Some(s)) => Some(s),
-            _ => {
+        let exited = (0..20).any(|_| {
+            let gone = self.exited();
+            if !gone {
                 thread::sleep(Duration::from_millis(10));
-                None
             }
-        })
+            gone
+        });
+        let status = self.end();
+        status.filter(|_| exited)
+    }
+
+    /// Whether the adapter has exited, without reaping it: until it is reaped its
+    /// pid (which is also its group's id) cannot be reused, so signalling the group
+    /// stays safe.
+    fn exited(&self) -> bool {
+        if self.status.is_some() {
+            return true;
+        }
+        #[cfg(unix)]
+        {
+            let pid: libc::id_t = self.child.id();
+            // SAFETY: waitid(2) writes into the zeroed siginfo_t we own; WNOWAIT
+            // leaves the child waitable, WNOHANG returns at once.
+            unsafe {
+                let mut info: libc::siginfo_t = std::mem::zeroed();
+                let r = libc::waitid(
+                    libc::P_PID,
+                    pid,
+                    &mut info,
+                    libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+                );
+                r == 0 && info.si_pid() != 0
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            false
+        }
+    }
+
+    /// Ends the process group (the adapter and whatever it started), then reaps
+    /// the adapter. Signalling comes first, while the unreaped adapter still holds
+    /// the group's id. Returns the exit status (kept for later calls).
+    fn end(&mut self) -> Option<ExitStatus> {
+        if self.status.is_none() {
+            #[cfg(unix)]
+            if let Ok(pid) = libc::pid_t::try_from(self.child.id()) {
+                // SAFETY: kill(2) with a negative pid signals the process group the
+                // child leads (spawned with process_group(0)); the child is not yet
+                // reaped, so no other process can hold that id. No memory is touched.
+                unsafe {
+                    libc::kill(-pid, libc::SIGKILL);
+                }
+            }
+            let _ = self.child.kill();
+            self.status = self.child.wait().ok();
+        }
+        self.status
     }
 
     /// The last lines the adapter wrote to stderr, joined. When the adapter has
     /// exited, its last words are waited for a moment.
     pub fn stderr_tail(&mut self) -> String {
-        if let Ok(Some(_)) = self.child.try_wait() {
+        if self.exited() {
             for _ in 0..20 {
                 if self.stderr_reader.as_ref().is_none_or(|t| t.is_finished()) {
                     break;
@@ -159,7 +216,7 @@ impl AdapterProcess {
             let step = Duration::from_millis(10);
             let mut waited = Duration::ZERO;
             while waited < grace {
-                if let Ok(Some(_)) = self.child.try_wait() {
+                if self.exited() {
                     break;
                 }
                 thread::sleep(step);
@@ -168,39 +225,12 @@ impl AdapterProcess {
         }
         // Drop ends the group and reaps the child.
     }
-
-    fn kill(&mut self) {
-        #[cfg(unix)]
-        {
-            if let Ok(pid) = libc::pid_t::try_from(self.child.id()) {
-                // SAFETY: kill(2) with a negative pid signals the process group the
-                // child leads (it was spawned with process_group(0)); no memory is touched.
-                unsafe {
-                    libc::kill(-pid, libc::SIGKILL);
-                }
-            }
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Drop for AdapterProcess {
     fn drop(&mut self) {
         self.stdin = None;
-        match self.child.try_wait() {
-            // Exited: the group may still hold children it left behind.
-            Ok(Some(_)) => {
-                #[cfg(unix)]
-                if let Ok(pid) = libc::pid_t::try_from(self.child.id()) {
-                    // SAFETY: as in `kill`; signalling a group that no longer exists fails harmlessly.
-                    unsafe {
-                        libc::kill(-pid, libc::SIGKILL);
-                    }
-                }
-            }
-            _ => self.kill(),
-        }
+        self.end();
     }
 }
 
