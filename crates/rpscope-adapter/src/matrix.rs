@@ -11,6 +11,7 @@
 //! which matters, but no browser produces the values that would then match.
 
 use crate::protocol::Implementation;
+use rpscope_core::Reason;
 use rpscope_corpus::run::CaseResult;
 use rpscope_corpus::{AnyCase, Corpus, Report, Status};
 use std::collections::BTreeMap;
@@ -44,7 +45,9 @@ impl Finding {
         match result.status {
             Status::Error => Some(Finding::Error),
             Status::Fail | Status::UnexpectedPass => match result.actual.as_str() {
-                "accept" if result.expected_reason.as_deref() == Some("invalid-policy") => {
+                "accept"
+                    if result.expected_reason.as_deref() == Some(Reason::InvalidPolicy.code()) =>
+                {
                     Some(Finding::InvalidPolicyAccepted)
                 }
                 "accept" => Some(Finding::FalseAccept),
@@ -101,8 +104,13 @@ impl Counts {
 
     /// Counts a report's results.
     pub fn of(report: &Report) -> Counts {
+        Counts::of_results(&report.results)
+    }
+
+    /// Counts some results (one ceremony's, say).
+    pub fn of_results<'r>(results: impl IntoIterator<Item = &'r CaseResult>) -> Counts {
         let mut c = Counts::default();
-        for r in &report.results {
+        for r in results {
             match (r.status, Finding::of(r)) {
                 (Status::Skip, _) => c.skipped += 1,
                 (_, Some(Finding::FalseAccept)) => c.false_accepts += 1,
@@ -184,16 +192,7 @@ pub fn render(entries: &[Entry], corpus: &Corpus, preamble: &str) -> String {
         if profiles.len() > 1 {
             out.push_str("| ceremony or profile | pass | false accepts | invalid policy accepted | false rejects | errors | skipped |\n|---|---:|---:|---:|---:|---:|---:|\n");
             for p in profiles {
-                let part = Report {
-                    results: report
-                        .results
-                        .iter()
-                        .filter(|r| r.profile == p)
-                        .cloned()
-                        .collect(),
-                    ..report.clone()
-                };
-                let c = Counts::of(&part);
+                let c = Counts::of_results(report.results.iter().filter(|r| r.profile == p));
                 let _ = writeln!(out, "| {p} | {} |", c.cells());
             }
             out.push('\n');
