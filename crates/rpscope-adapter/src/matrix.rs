@@ -13,7 +13,7 @@
 use crate::protocol::Implementation;
 use rpscope_core::Reason;
 use rpscope_corpus::run::CaseResult;
-use rpscope_corpus::{AnyCase, Corpus, Report, Status};
+use rpscope_corpus::{Actual, AnyCase, Corpus, Report, RunAs, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -44,15 +44,13 @@ impl Finding {
     pub fn of(result: &CaseResult) -> Option<Finding> {
         match result.status {
             Status::Error => Some(Finding::Error),
-            Status::Fail | Status::UnexpectedPass => match result.actual.as_str() {
-                "accept"
-                    if result.expected_reason.as_deref() == Some(Reason::InvalidPolicy.code()) =>
-                {
+            Status::Fail | Status::UnexpectedPass => match result.actual {
+                Actual::Accept if result.expected_reason == Some(Reason::InvalidPolicy) => {
                     Some(Finding::InvalidPolicyAccepted)
                 }
-                "accept" => Some(Finding::FalseAccept),
-                "reject" => Some(Finding::FalseReject),
-                _ => Some(Finding::Error),
+                Actual::Accept => Some(Finding::FalseAccept),
+                Actual::Reject => Some(Finding::FalseReject),
+                Actual::Skipped | Actual::Error => Some(Finding::Error),
             },
             _ => None,
         }
@@ -181,10 +179,10 @@ pub fn render(entries: &[Entry], corpus: &Corpus, preamble: &str) -> String {
                 .unwrap_or_default()
         );
         let profiles = {
-            let mut p: Vec<&str> = Vec::new();
+            let mut p: Vec<RunAs> = Vec::new();
             for r in &report.results {
-                if !p.contains(&r.profile.as_str()) {
-                    p.push(&r.profile);
+                if !p.contains(&r.profile) {
+                    p.push(r.profile);
                 }
             }
             p
@@ -217,7 +215,11 @@ pub fn render(entries: &[Entry], corpus: &Corpus, preamble: &str) -> String {
                     out,
                     "| `{}` | {} | {} | {} | {} |",
                     id,
-                    profiles.join(", "),
+                    profiles
+                        .iter()
+                        .map(|p| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     result.expected.as_str(),
                     cell(&library_said(result)),
                     cell(&why)
@@ -246,16 +248,16 @@ pub fn render(entries: &[Entry], corpus: &Corpus, preamble: &str) -> String {
 }
 
 /// Failing results of one kind, one row per case id (ceremonies merged), in corpus order.
-fn merged(report: &Report, finding: Finding) -> Vec<(String, (Vec<String>, &CaseResult))> {
-    let mut rows: Vec<(String, (Vec<String>, &CaseResult))> = Vec::new();
+fn merged(report: &Report, finding: Finding) -> Vec<(String, (Vec<RunAs>, &CaseResult))> {
+    let mut rows: Vec<(String, (Vec<RunAs>, &CaseResult))> = Vec::new();
     for r in report
         .results
         .iter()
         .filter(|r| Finding::of(r) == Some(finding))
     {
         match rows.iter_mut().find(|(id, _)| *id == r.id) {
-            Some((_, (profiles, _))) => profiles.push(r.profile.clone()),
-            None => rows.push((r.id.clone(), (vec![r.profile.clone()], r))),
+            Some((_, (profiles, _))) => profiles.push(r.profile),
+            None => rows.push((r.id.clone(), (vec![r.profile], r))),
         }
     }
     rows
@@ -275,7 +277,7 @@ fn skips_by_reason(report: &Report) -> Vec<(String, usize)> {
 fn library_said(r: &CaseResult) -> String {
     match r.explanation.as_deref() {
         Some(e) if !e.is_empty() => format!("{}: {}", r.actual, truncate(e, 300)),
-        _ => r.actual.clone(),
+        _ => r.actual.to_string(),
     }
 }
 
@@ -354,10 +356,10 @@ mod tests {
     ) -> CaseResult {
         CaseResult {
             id: id.into(),
-            profile: profile.into(),
+            profile: RunAs::from_name(profile).expect("a profile or ceremony"),
             expected,
             expected_reason: None,
-            actual: actual.into(),
+            actual: serde_json::from_value(serde_json::json!(actual)).expect("an actual"),
             reason: None,
             explanation: Some(format!("{actual} because")),
             status,
@@ -425,7 +427,7 @@ mod tests {
                 Status::Skip,
             ),
             CaseResult {
-                expected_reason: Some("invalid-policy".into()),
+                expected_reason: Some(Reason::InvalidPolicy),
                 ..result(
                     "server-invalid-policy::z",
                     "registration",

@@ -9,7 +9,7 @@
 //! adapter did not understand would change what it must decide.
 
 use rpscope_core::server::Policy;
-use rpscope_corpus::case::WellKnown;
+pub use rpscope_model::{Actual, Ceremony, ProfileId, Side, WellKnown};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -46,23 +46,13 @@ pub enum CaseRequest {
     Client(ClientCaseRequest),
 }
 
-/// Which ceremony a server-side request carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum CeremonyKind {
-    /// A registration: `response` is an attestation.
-    Registration,
-    /// An authentication: `response` is an assertion, `credential` the stored key.
-    Authentication,
-}
-
 /// A server-side case: the RP's policy and a real, signed ceremony response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ServerCaseRequest {
     /// The case id (for the adapter's logs; an adapter must not special-case it).
     pub id: String,
     /// The ceremony.
-    pub ceremony: CeremonyKind,
+    pub ceremony: Ceremony,
     /// The RP's configuration in rpscope's terms.
     pub policy: Policy,
     /// The challenge the RP issued, base64url without padding.
@@ -133,16 +123,16 @@ pub struct Implementation {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Capabilities {
     /// `server` and/or `client`.
-    pub sides: Vec<SideName>,
+    pub sides: Vec<Side>,
     /// The ceremonies a server adapter verifies.
     #[serde(default)]
-    pub ceremonies: Vec<CeremonyKind>,
+    pub ceremonies: Vec<Ceremony>,
     /// The policy features it can express (see [`PolicyFeature`]).
     #[serde(default)]
     pub policy_features: Vec<PolicyFeature>,
     /// The profile a client adapter's verdicts are held to (default `spec`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_profile: Option<String>,
+    pub client_profile: Option<ProfileId>,
     /// What of a client case a client adapter can hand to its library (see
     /// [`ClientFeature`]); cases needing more are skipped by the runner.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -155,16 +145,6 @@ pub struct Capabilities {
 pub enum ClientFeature {
     /// A well-known response reached through `redirects`.
     Redirects,
-}
-
-/// A side an adapter implements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum SideName {
-    /// Verifies responses as an RP.
-    Server,
-    /// Decides scoping as a client.
-    Client,
 }
 
 /// Something in a policy that not every library can express.
@@ -291,27 +271,13 @@ pub struct CaseAnswer {
     /// The request's `seq`, echoed.
     pub seq: u64,
     /// The outcome.
-    pub result: ResultKind,
+    pub result: Actual,
     /// The library's error text (`reject`), why (`skipped`) or what failed (`error`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// A link explaining a skip (an issue, a documentation page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_url: Option<String>,
-}
-
-/// What the implementation did with a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ResultKind {
-    /// Verified (server) or allowed (client).
-    Accept,
-    /// Refused.
-    Reject,
-    /// The case cannot be expressed.
-    Skipped,
-    /// The adapter failed.
-    Error,
 }
 
 /// Any message an adapter sends, for the adapter-to-runner schema.
@@ -365,7 +331,7 @@ mod tests {
         let a: CaseAnswer =
             serde_json::from_str(r#"{"seq":3,"result":"reject","message":"m","elapsed_ms":4}"#)
                 .unwrap();
-        assert_eq!(a.result, ResultKind::Reject);
+        assert_eq!(a.result, Actual::Reject);
         assert!(serde_json::from_str::<CaseAnswer>(r#"{"result":"accept"}"#).is_err());
         assert!(serde_json::from_str::<CaseAnswer>(r#"{"seq":1,"result":"maybe"}"#).is_err());
     }

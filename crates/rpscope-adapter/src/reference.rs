@@ -9,7 +9,7 @@
 //! the UP flag, attested credential data on registration and the assertion
 //! signature on authentication.
 
-use crate::protocol::{CeremonyKind, ServerCaseRequest};
+use crate::protocol::{Ceremony, ServerCaseRequest};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use p256::ecdsa::signature::Verifier as _;
@@ -26,8 +26,8 @@ pub fn verify(request: &ServerCaseRequest, psl: &PublicSuffixList) -> Result<(),
     let client: Value = serde_json::from_slice(&client_data_json)
         .map_err(|e| format!("clientDataJSON is not JSON: {e}"))?;
     let want_type = match request.ceremony {
-        CeremonyKind::Registration => "webauthn.create",
-        CeremonyKind::Authentication => "webauthn.get",
+        Ceremony::Registration => "webauthn.create",
+        Ceremony::Authentication => "webauthn.get",
     };
     if client["type"] != want_type {
         return Err(format!("clientDataJSON.type is not {want_type}"));
@@ -49,8 +49,8 @@ pub fn verify(request: &ServerCaseRequest, psl: &PublicSuffixList) -> Result<(),
         _ => return Err("clientDataJSON.topOrigin is not a string".into()),
     };
     let authenticator_data = match request.ceremony {
-        CeremonyKind::Registration => auth_data_of(&field_bytes(response, "attestationObject")?)?,
-        CeremonyKind::Authentication => field_bytes(response, "authenticatorData")?,
+        Ceremony::Registration => auth_data_of(&field_bytes(response, "attestationObject")?)?,
+        Ceremony::Authentication => field_bytes(response, "authenticatorData")?,
     };
     if authenticator_data.len() < 37 {
         return Err("authenticator data is shorter than 37 bytes".into());
@@ -76,11 +76,11 @@ pub fn verify(request: &ServerCaseRequest, psl: &PublicSuffixList) -> Result<(),
         return Err("the UP flag is not set".into());
     }
     match request.ceremony {
-        CeremonyKind::Registration if flags & rpscope_ceremony::flags::AT == 0 => {
+        Ceremony::Registration if flags & rpscope_ceremony::flags::AT == 0 => {
             Err("registration without attested credential data".into())
         }
-        CeremonyKind::Registration => Ok(()),
-        CeremonyKind::Authentication => {
+        Ceremony::Registration => Ok(()),
+        Ceremony::Authentication => {
             let stored = request
                 .credential
                 .as_ref()
@@ -149,20 +149,20 @@ mod tests {
     #[test]
     fn the_control_ceremony_verifies_and_a_tampered_one_does_not() {
         let psl = PublicSuffixList::vendored();
-        for kind in [CeremonyKind::Registration, CeremonyKind::Authentication] {
+        for kind in [Ceremony::Registration, Ceremony::Authentication] {
             let request = server_request(&control_case(), kind).unwrap();
             assert_eq!(verify(&request, &psl), Ok(()));
             let mut wrong_challenge = request.clone();
             wrong_challenge.challenge = "AAAA".into();
             assert!(verify(&wrong_challenge, &psl).is_err());
         }
-        let mut request = server_request(&control_case(), CeremonyKind::Authentication).unwrap();
+        let mut request = server_request(&control_case(), Ceremony::Authentication).unwrap();
         let other = server_request(
             &rpscope_corpus::ServerCase {
                 id: "protocol::other".into(),
                 ..control_case()
             },
-            CeremonyKind::Authentication,
+            Ceremony::Authentication,
         )
         .unwrap();
         request.credential = other.credential;

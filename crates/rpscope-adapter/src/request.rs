@@ -5,7 +5,7 @@
 //! the same case always sends the same bytes and a reported failure reproduces
 //! with `rpscope adapter requests --filter <id>`.
 
-use crate::protocol::{CeremonyKind, ClientCaseRequest, ServerCaseRequest, StoredCredential};
+use crate::protocol::{Ceremony, ClientCaseRequest, ServerCaseRequest, StoredCredential};
 use rpscope_ceremony::{b64url, flags, Authenticator, AuthenticatorData, ClientData};
 use rpscope_core::server::Policy;
 use rpscope_corpus::{ClientCase, Outcome, ServerCase};
@@ -18,17 +18,14 @@ const USER_HANDLE: &[u8] = b"rpscope-user";
 /// real ceremony (reported as skipped).
 ///
 /// ```
-/// use rpscope_adapter::protocol::CeremonyKind;
+/// use rpscope_adapter::protocol::Ceremony;
 /// use rpscope_adapter::request::server_request;
 /// let case = rpscope_adapter::request::control_case();
-/// let request = server_request(&case, CeremonyKind::Authentication).unwrap();
+/// let request = server_request(&case, Ceremony::Authentication).unwrap();
 /// assert_eq!(request.response["type"], "public-key");
 /// assert!(request.credential.is_some());
 /// ```
-pub fn server_request(
-    case: &ServerCase,
-    ceremony: CeremonyKind,
-) -> Result<ServerCaseRequest, String> {
+pub fn server_request(case: &ServerCase, ceremony: Ceremony) -> Result<ServerCaseRequest, String> {
     let rp_id_hash: [u8; 32] = match case.rp_id_hash_bytes()? {
         Some(bytes) => bytes.as_slice().try_into().map_err(|_| {
             format!(
@@ -55,8 +52,8 @@ pub fn server_request(
         .try_into()
         .unwrap_or_default();
     let mut client = match ceremony {
-        CeremonyKind::Registration => ClientData::create(&challenge, &case.origin),
-        CeremonyKind::Authentication => ClientData::get(&challenge, &case.origin),
+        Ceremony::Registration => ClientData::create(&challenge, &case.origin),
+        Ceremony::Authentication => ClientData::get(&challenge, &case.origin),
     };
     client.cross_origin = case.cross_origin;
     client.top_origin.clone_from(&case.top_origin);
@@ -66,8 +63,8 @@ pub fn server_request(
         sign_count: 0,
     };
     let (response, credential) = match ceremony {
-        CeremonyKind::Registration => (authenticator.register(&client, &data).to_json(), None),
-        CeremonyKind::Authentication => {
+        Ceremony::Registration => (authenticator.register(&client, &data).to_json(), None),
+        Ceremony::Authentication => {
             data.sign_count = 1;
             let assertion = authenticator.assert(&client, &data, Some(USER_HANDLE));
             let stored = StoredCredential {
@@ -142,7 +139,7 @@ mod tests {
         case.origin = "https://evil-example.com".into();
         case.cross_origin = Some(true);
         case.top_origin = Some("https://top.example".into());
-        let r = server_request(&case, CeremonyKind::Registration).unwrap();
+        let r = server_request(&case, Ceremony::Registration).unwrap();
         let client: serde_json::Value = serde_json::from_slice(&decode(
             r.response["response"]["clientDataJSON"].as_str().unwrap(),
         ))
@@ -158,7 +155,7 @@ mod tests {
     fn authenticator_data_carries_the_cases_hash_or_the_first_rp_id() {
         let mut case = control_case();
         let hash_in = |case: &ServerCase| {
-            let r = server_request(case, CeremonyKind::Authentication).unwrap();
+            let r = server_request(case, Ceremony::Authentication).unwrap();
             decode(
                 r.response["response"]["authenticatorData"]
                     .as_str()
@@ -175,21 +172,21 @@ mod tests {
     fn a_hash_of_the_wrong_length_is_not_sent() {
         let mut case = control_case();
         case.rp_id_hash = Some("00".repeat(31));
-        let why = server_request(&case, CeremonyKind::Registration).unwrap_err();
+        let why = server_request(&case, Ceremony::Registration).unwrap_err();
         assert!(why.contains("31-byte"), "{why}");
         case.rp_id_hash = Some("zz".into());
-        assert!(server_request(&case, CeremonyKind::Registration).is_err());
+        assert!(server_request(&case, Ceremony::Registration).is_err());
     }
 
     #[test]
     fn requests_are_deterministic_per_case() {
         let case = control_case();
-        let a = server_request(&case, CeremonyKind::Authentication).unwrap();
-        let b = server_request(&case, CeremonyKind::Authentication).unwrap();
+        let a = server_request(&case, Ceremony::Authentication).unwrap();
+        let b = server_request(&case, Ceremony::Authentication).unwrap();
         assert_eq!(a, b);
         let mut other = case.clone();
         other.id = "protocol::other".into();
-        let c = server_request(&other, CeremonyKind::Authentication).unwrap();
+        let c = server_request(&other, Ceremony::Authentication).unwrap();
         assert_ne!(a.challenge, c.challenge);
         assert_ne!(a.credential, c.credential);
     }

@@ -3,8 +3,8 @@
 
 use crate::process::{AdapterProcess, Failure};
 use crate::protocol::{
-    CaseAnswer, CaseRequest, CeremonyKind, ClientFeature, Command, Hello, PolicyFeature,
-    ResultKind, SideName, PROTOCOL,
+    Actual, CaseAnswer, CaseRequest, ClientFeature, Command, Hello, PolicyFeature, ProfileId, Side,
+    PROTOCOL,
 };
 use crate::request::{client_request, control_case, server_request};
 use rpscope_core::{Profile, Verdict};
@@ -110,7 +110,7 @@ impl AdapterTarget {
     fn run_control(&mut self) -> Option<String> {
         let control = control_case();
         let kinds = self.hello.capabilities.ceremonies.clone();
-        if !self.has_side(SideName::Server) {
+        if !self.has_side(Side::Server) {
             return None;
         }
         for kind in kinds {
@@ -134,13 +134,13 @@ impl AdapterTarget {
             return Some(format!(
                 "the adapter did not accept the clean {} control ceremony ({failure}), so its \
                  verdicts say nothing about origin checks",
-                ceremony_name(kind)
+                Ceremony::as_str(kind)
             ));
         }
         None
     }
 
-    fn has_side(&self, side: SideName) -> bool {
+    fn has_side(&self, side: Side) -> bool {
         self.hello.capabilities.sides.contains(&side)
     }
 
@@ -195,23 +195,23 @@ impl AdapterTarget {
         self.process = Some(process);
         let message = answer.message;
         match answer.result {
-            ResultKind::Accept => Answer::Verdict {
+            Actual::Accept => Answer::Verdict {
                 verdict: Verdict::Accept,
                 reason: None,
                 explanation: message,
             },
-            ResultKind::Reject => Answer::Verdict {
+            Actual::Reject => Answer::Verdict {
                 verdict: Verdict::Reject,
                 reason: None,
                 explanation: Some(message.unwrap_or_else(|| "(no message)".into())),
             },
-            ResultKind::Skipped => Answer::Skipped(match (message, answer.issue_url) {
+            Actual::Skipped => Answer::Skipped(match (message, answer.issue_url) {
                 (Some(m), Some(url)) => format!("{m} ({url})"),
                 (Some(m), None) => m,
                 (None, Some(url)) => url,
                 (None, None) => "skipped without a reason".into(),
             }),
-            ResultKind::Error => Answer::Error(format!(
+            Actual::Error => Answer::Error(format!(
                 "the adapter reported an error: {}",
                 message.unwrap_or_else(|| "(no message)".into())
             )),
@@ -247,13 +247,6 @@ impl AdapterTarget {
                 ))
             }
         }
-    }
-}
-
-fn ceremony_name(kind: CeremonyKind) -> &'static str {
-    match kind {
-        CeremonyKind::Registration => "registration",
-        CeremonyKind::Authentication => "authentication",
     }
 }
 
@@ -311,19 +304,11 @@ fn handshake(command: &str, options: &Options) -> Result<(AdapterProcess, Hello)
         ));
     }
     let caps = &hello.capabilities;
-    if caps.sides.contains(&SideName::Server) && caps.ceremonies.is_empty() {
+    if caps.sides.contains(&Side::Server) && caps.ceremonies.is_empty() {
         return Err(fail(
             "declares the server side but no ceremonies".into(),
             Some(&mut process),
         ));
-    }
-    if let Some(name) = &caps.client_profile {
-        if Profile::by_name(name).is_none() {
-            return Err(fail(
-                format!("declares the unknown client profile `{name}`"),
-                Some(&mut process),
-            ));
-        }
     }
     Ok((process, hello))
 }
@@ -335,7 +320,7 @@ impl Target for AdapterTarget {
     }
 
     fn check_client(&mut self, case: &ClientCase, _: &Profile) -> Answer {
-        if !self.has_side(SideName::Client) {
+        if !self.has_side(Side::Client) {
             return Answer::Skipped("the adapter has no client side".into());
         }
         let redirected = case
@@ -357,16 +342,12 @@ impl Target for AdapterTarget {
         self.exchange(CaseRequest::Client(client_request(case)))
     }
 
-    fn verify_server(&mut self, case: &ServerCase, ceremony: Ceremony) -> Answer {
-        let kind = match ceremony {
-            _ if !self.has_side(SideName::Server) => {
-                return Answer::Skipped("the adapter has no server side".into())
-            }
-            Ceremony::Registration => CeremonyKind::Registration,
-            Ceremony::Authentication => CeremonyKind::Authentication,
-            Ceremony::Either => {
-                return Answer::Error("an adapter runs registration or authentication".into())
-            }
+    fn verify_server(&mut self, case: &ServerCase, ceremony: Option<Ceremony>) -> Answer {
+        if !self.has_side(Side::Server) {
+            return Answer::Skipped("the adapter has no server side".into());
+        }
+        let Some(kind) = ceremony else {
+            return Answer::Error("an adapter runs registration or authentication".into());
         };
         let declared = &self.hello.capabilities.policy_features;
         let missing: Vec<&str> = PolicyFeature::needed_by(&case.policy)
@@ -387,27 +368,18 @@ impl Target for AdapterTarget {
     }
 
     fn server_ceremonies(&self) -> Vec<Ceremony> {
-        if !self.has_side(SideName::Server) {
-            return vec![Ceremony::Either];
+        if !self.has_side(Side::Server) {
+            return Vec::new();
         }
-        self.hello
-            .capabilities
-            .ceremonies
-            .iter()
-            .map(|k| match k {
-                CeremonyKind::Registration => Ceremony::Registration,
-                CeremonyKind::Authentication => Ceremony::Authentication,
-            })
-            .collect()
+        self.hello.capabilities.ceremonies.clone()
     }
 
-    fn client_profiles(&self) -> Option<Vec<Profile>> {
-        let name = self
+    fn client_profiles(&self) -> Option<Vec<ProfileId>> {
+        let profile = self
             .hello
             .capabilities
             .client_profile
-            .as_deref()
-            .unwrap_or("spec");
-        Some(Profile::by_name(name).into_iter().collect())
+            .unwrap_or(ProfileId::Spec);
+        Some(vec![profile])
     }
 }

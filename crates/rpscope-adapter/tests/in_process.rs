@@ -2,7 +2,6 @@
 //! verifies the same signed responses an adapter receives, run from `cargo test`.
 //! The verifier here is rpscope's reference; an implementer puts theirs.
 
-use rpscope_adapter::protocol::CeremonyKind;
 use rpscope_adapter::reference;
 use rpscope_adapter::request::server_request;
 use rpscope_core::{PublicSuffixList, Verdict};
@@ -23,11 +22,8 @@ impl Target for InProcess {
         vec![Ceremony::Registration, Ceremony::Authentication]
     }
 
-    fn verify_server(&mut self, case: &ServerCase, ceremony: Ceremony) -> Answer {
-        let kind = match ceremony {
-            Ceremony::Registration => CeremonyKind::Registration,
-            _ => CeremonyKind::Authentication,
-        };
+    fn verify_server(&mut self, case: &ServerCase, ceremony: Option<Ceremony>) -> Answer {
+        let kind = ceremony.unwrap_or(Ceremony::Authentication);
         let request = match server_request(case, kind) {
             Ok(r) => r,
             Err(why) => return Answer::Skipped(why),
@@ -84,7 +80,7 @@ fn a_verifier_that_ignores_the_origin_fails_the_run() {
         fn server_ceremonies(&self) -> Vec<Ceremony> {
             vec![Ceremony::Authentication]
         }
-        fn verify_server(&mut self, _: &ServerCase, _: Ceremony) -> Answer {
+        fn verify_server(&mut self, _: &ServerCase, _: Option<Ceremony>) -> Answer {
             Answer::Verdict {
                 verdict: Verdict::Accept,
                 reason: None,

@@ -1,7 +1,7 @@
 //! The published protocol schemas: in step with the types, and obeyed by what the
 //! runner actually sends.
 
-use rpscope_adapter::protocol::{schemas, CaseRequest, CeremonyKind, Command, PROTOCOL};
+use rpscope_adapter::protocol::{schemas, CaseRequest, Ceremony, Command, PROTOCOL};
 use rpscope_adapter::request::{client_request, server_request};
 use rpscope_corpus::Corpus;
 use std::path::Path;
@@ -32,7 +32,7 @@ fn every_request_for_the_corpus_obeys_the_schema() {
     let corpus = Corpus::embedded().unwrap();
     let mut messages = vec![Command::Start { protocol: PROTOCOL }, Command::Stop];
     for (_, case) in corpus.server_cases() {
-        for kind in [CeremonyKind::Registration, CeremonyKind::Authentication] {
+        for kind in [Ceremony::Registration, Ceremony::Authentication] {
             if let Ok(request) = server_request(case, kind) {
                 messages.push(Command::Run {
                     seq: 1,

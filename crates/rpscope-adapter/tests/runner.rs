@@ -43,8 +43,14 @@ fn the_reference_adapter_conforms_on_every_server_case() {
     let cases = Corpus::embedded().unwrap().server_cases().count();
     assert_eq!(report.total, 2 * cases);
     assert_eq!(report.skipped, 6);
-    assert!(report.results.iter().any(|r| r.profile == "registration"));
-    assert!(report.results.iter().any(|r| r.profile == "authentication"));
+    assert!(report
+        .results
+        .iter()
+        .any(|r| r.profile.as_str() == "registration"));
+    assert!(report
+        .results
+        .iter()
+        .any(|r| r.profile.as_str() == "authentication"));
     assert_eq!(target.restarts(), 0);
     assert_eq!(target.name(), "rpscope-reference 0.1.0");
     target.stop();

@@ -6,9 +6,10 @@ use crate::annotations::{Annotations, Class};
 use crate::record::NewMeasurement;
 use crate::target::CaseRecord;
 use rpscope_corpus::run::CaseResult;
-use rpscope_corpus::{ClientCase, Corpus, MeasuredOutcome, Outcome, Report, Status};
+use rpscope_corpus::{Corpus, Outcome, Report, Status};
+use rpscope_model::{Actual, Browser, RunAs};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A case where the browser decided against its profile's expectation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -18,7 +19,7 @@ pub struct Disagreement {
     /// What the profile expects.
     pub expected: Outcome,
     /// What the browser did.
-    pub actual: String,
+    pub actual: Actual,
     /// The browser's words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
@@ -37,8 +38,8 @@ pub struct Mismatch {
     pub id: String,
     /// The recorded outcome and the version it was recorded with.
     pub recorded: String,
-    /// What the browser does now (`accept`, `reject`, `skipped`, `error`).
-    pub now: String,
+    /// What the browser does now.
+    pub now: Actual,
     /// The browser's words, or why there is no verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
@@ -68,8 +69,8 @@ pub struct TopicCounts {
 /// A whole browser run, analysed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Analysis {
-    /// `chromium` or `firefox`.
-    pub browser: &'static str,
+    /// The browser.
+    pub browser: Browser,
     /// The browser version.
     pub version: String,
     /// Totals over every topic.
@@ -81,7 +82,7 @@ pub struct Analysis {
     /// Every case whose recorded measurement the browser no longer reproduces.
     pub mismatches: Vec<Mismatch>,
     /// `acceptable` cases the browser settled, with its verdict.
-    pub acceptable_settled: Vec<(String, String)>,
+    pub acceptable_settled: Vec<(String, Actual)>,
     /// Annotations for this browser whose case no longer disagrees (or did not run).
     pub stale_annotations: Vec<String>,
     /// Cases with a verdict and no recorded measurement for this browser.
@@ -93,14 +94,10 @@ impl Analysis {
     pub fn new(
         corpus: &Corpus,
         report: &Report,
-        browser: &'static str,
+        browser: Browser,
         version: &str,
         annotations: &Annotations,
     ) -> Analysis {
-        let cases: HashMap<&str, &ClientCase> = corpus
-            .client_cases()
-            .map(|(_, c)| (c.id.as_str(), c))
-            .collect();
         let mut a = Analysis {
             browser,
             version: version.to_owned(),
@@ -112,46 +109,44 @@ impl Analysis {
             stale_annotations: Vec::new(),
             unrecorded: 0,
         };
-        for result in report.results.iter().filter(|r| r.profile == browser) {
+        let profile = RunAs::Profile(browser.profile());
+        for result in report.results.iter().filter(|r| r.profile == profile) {
             let topic = result.id.split_once("::").map_or("", |(t, _)| t).to_owned();
             let counts = a.topics.entry(topic).or_default();
             count(counts, result);
             count(&mut a.totals, result);
-            let case = cases.get(result.id.as_str());
             if result.status == Status::Fail {
-                let annotation = annotations.lookup(&result.id, browser);
+                let annotation = annotations.lookup(&result.id, browser.as_str());
                 a.disagreements.push(Disagreement {
                     id: result.id.clone(),
                     expected: result.expected,
-                    actual: result.actual.clone(),
+                    actual: result.actual,
                     explanation: result.explanation.clone(),
                     class: annotation.map_or(Class::Unclassified, |x| x.class),
                     note: annotation.map(|x| x.note.clone()),
                 });
             }
-            if result.expected == Outcome::Acceptable && is_verdict(&result.actual) {
+            let verdict = result.actual.verdict();
+            if result.expected == Outcome::Acceptable && verdict.is_some() {
                 a.acceptable_settled
-                    .push((result.id.clone(), result.actual.clone()));
+                    .push((result.id.clone(), result.actual));
             }
-            let recorded = case
-                .and_then(|c| c.measured.as_ref())
-                .and_then(|m| m.get(browser));
-            match recorded {
-                Some(m) if m.outcome.as_str() != result.actual => a.mismatches.push(Mismatch {
+            match corpus.measurement(browser, &result.id) {
+                Some(m) if Some(m.outcome) != verdict => a.mismatches.push(Mismatch {
                     id: result.id.clone(),
-                    recorded: format!("{} (measured with {})", m.outcome.as_str(), m.version),
-                    now: result.actual.clone(),
+                    recorded: format!("{} (measured with {})", m.outcome, m.version),
+                    now: result.actual,
                     explanation: result.explanation.clone(),
                 }),
                 Some(_) => {}
-                None if is_verdict(&result.actual) => a.unrecorded += 1,
+                None if verdict.is_some() => a.unrecorded += 1,
                 None => {}
             }
         }
         a.stale_annotations = annotations
             .entries
             .iter()
-            .filter(|x| x.browser == browser)
+            .filter(|x| x.browser == browser.as_str())
             .filter(|x| !a.disagreements.iter().any(|d| d.id == x.id))
             .map(|x| x.id.clone())
             .collect();
@@ -171,11 +166,7 @@ impl Analysis {
         records
             .iter()
             .filter_map(|r| {
-                let outcome = match r.answer.as_str() {
-                    "accept" => MeasuredOutcome::Accept,
-                    "reject" => MeasuredOutcome::Reject,
-                    _ => return None,
-                };
+                let outcome = r.answer.verdict()?;
                 let error = r
                     .page
                     .as_ref()
@@ -185,6 +176,7 @@ impl Analysis {
                     id: r.id.clone(),
                     browser: self.browser,
                     version: self.version.clone(),
+                    psl: self.browser.profile().psl_snapshot(),
                     outcome,
                     error,
                 })
@@ -193,19 +185,15 @@ impl Analysis {
     }
 }
 
-fn is_verdict(actual: &str) -> bool {
-    matches!(actual, "accept" | "reject")
-}
-
 fn count(c: &mut TopicCounts, r: &CaseResult) {
     c.cases += 1;
-    match r.actual.as_str() {
-        "accept" => c.accept += 1,
-        "reject" => c.reject += 1,
-        "skipped" => c.skipped += 1,
-        _ => c.errors += 1,
+    match r.actual {
+        Actual::Accept => c.accept += 1,
+        Actual::Reject => c.reject += 1,
+        Actual::Skipped => c.skipped += 1,
+        Actual::Error => c.errors += 1,
     }
-    if is_verdict(&r.actual) {
+    if r.actual.verdict().is_some() {
         match r.status {
             Status::Fail => c.disagree += 1,
             _ => c.agree += 1,
@@ -231,7 +219,6 @@ description = "d"
 source = ["s"]
 origin = "https://example.com"
 expected = "accept"
-measured = { chromium = { version = "1", outcome = "accept" } }
 
 [[case]]
 id = "t::annotated-but-agrees"
@@ -254,7 +241,6 @@ source = ["s"]
 origin = "https://example.com"
 expected = "acceptable"
 note = "n"
-measured = { chromium = { version = "1", outcome = "reject" } }
 
 [[case]]
 id = "t::skipped"
@@ -271,7 +257,11 @@ expected = "reject"
         fn name(&self) -> String {
             "fixed".into()
         }
-        fn check_client(&mut self, case: &ClientCase, _: &rpscope_core::Profile) -> Answer {
+        fn check_client(
+            &mut self,
+            case: &rpscope_corpus::ClientCase,
+            _: &rpscope_core::Profile,
+        ) -> Answer {
             if case.id == "t::skipped" {
                 return Answer::Skipped("no page".into());
             }
@@ -288,6 +278,12 @@ expected = "reject"
         std::fs::create_dir_all(dir.path().join("cases")).expect("cases dir");
         std::fs::write(dir.path().join("flags.toml"), "[flags]\n").expect("flags");
         std::fs::write(dir.path().join("cases/t.toml"), TOPIC).expect("topic");
+        std::fs::create_dir_all(dir.path().join("measured")).expect("measured dir");
+        std::fs::write(
+            dir.path().join("measured/chromium.toml"),
+            "browser = \"chromium\"\n[cases]\n\"t::agrees\" = { version = \"1\", psl = \"vendored\", outcome = \"accept\" }\n\"t::measured-changed\" = { version = \"1\", psl = \"vendored\", outcome = \"reject\" }\n",
+        )
+        .expect("measurements");
         Corpus::from_dir(dir.path()).expect("corpus loads")
     }
 
@@ -298,12 +294,12 @@ expected = "reject"
             &mut Fixed,
             &rpscope_corpus::Selection {
                 filter: None,
-                profile: Some(rpscope_core::Profile::CHROMIUM),
+                profile: Some(rpscope_model::ProfileId::Chromium),
                 side: Some(rpscope_corpus::Side::Client),
             },
             &rpscope_corpus::KnownDivergences::none(),
         );
-        Analysis::new(&corpus, &report, "chromium", "2", annotations)
+        Analysis::new(&corpus, &report, Browser::Chromium, "2", annotations)
     }
 
     #[test]
@@ -342,7 +338,7 @@ expected = "reject"
         let a = analyse(&Annotations::default());
         let ids: Vec<&str> = a.mismatches.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, vec!["t::measured-changed"]);
-        assert_eq!(a.mismatches[0].now, "accept");
+        assert_eq!(a.mismatches[0].now, Actual::Accept);
         assert!(a.mismatches[0].recorded.starts_with("reject"));
     }
 
@@ -356,7 +352,7 @@ expected = "reject"
         assert_eq!(a.totals.agree, 3);
         assert_eq!(
             a.acceptable_settled,
-            vec![("t::measured-changed".to_string(), "accept".to_string())]
+            vec![("t::measured-changed".to_string(), Actual::Accept)]
         );
         assert_eq!(a.unrecorded, 2, "t::annotated-but-agrees and t::disagrees");
         assert_eq!(a.topics.get("t").map(|c| c.cases), Some(5));

@@ -16,7 +16,7 @@
 use crate::cdp::Cdp;
 use crate::ceremony::{self, PageOutcome};
 use crate::driver::RunDir;
-use crate::driver::{find_program, trust_in_nss_db, Browser, Failure, OwnedChild};
+use crate::driver::{find_program, trust_in_nss_db, BrowserDriver, Failure, OwnedChild};
 use crate::plan::Plan;
 use crate::server::Server;
 use serde_json::{json, Value};
@@ -208,9 +208,9 @@ impl Chromium {
     }
 }
 
-impl Browser for Chromium {
-    fn name(&self) -> &'static str {
-        "chromium"
+impl BrowserDriver for Chromium {
+    fn browser(&self) -> rpscope_model::Browser {
+        rpscope_model::Browser::Chromium
     }
 
     fn version(&self) -> &str {

@@ -27,9 +27,9 @@ impl fmt::Display for Failure {
 }
 
 /// A running browser the oracle drives.
-pub trait Browser {
-    /// `chromium` or `firefox`: the corpus profile and the `measured` key it answers for.
-    fn name(&self) -> &'static str;
+pub trait BrowserDriver {
+    /// Which browser this is: its profile and its measurement file follow from it.
+    fn browser(&self) -> rpscope_model::Browser;
     /// The browser's version, e.g. `156.0.8078.79`.
     fn version(&self) -> &str;
     /// Loads the plan's page and runs the ceremony there.

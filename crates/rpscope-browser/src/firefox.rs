@@ -13,7 +13,7 @@
 
 use crate::ceremony::{self, PageOutcome};
 use crate::driver::RunDir;
-use crate::driver::{find_program, trust_in_nss_db, Browser, Failure, OwnedChild};
+use crate::driver::{find_program, trust_in_nss_db, BrowserDriver, Failure, OwnedChild};
 use crate::plan::Plan;
 use crate::server::Server;
 use crate::webdriver::Session;
@@ -289,9 +289,9 @@ fn navigation_failure(code: &str, message: &str) -> Failure {
     }
 }
 
-impl Browser for Firefox {
-    fn name(&self) -> &'static str {
-        "firefox"
+impl BrowserDriver for Firefox {
+    fn browser(&self) -> rpscope_model::Browser {
+        rpscope_model::Browser::Firefox
     }
 
     fn version(&self) -> &str {
@@ -375,10 +375,9 @@ mod tests {
             rp_id: rp_id.map(str::to_owned),
             well_known: None,
             flags: vec![],
-            expected: rpscope_corpus::Expected::All(rpscope_corpus::Outcome::Reject),
+            expected: rpscope_corpus::Expected::all(rpscope_corpus::Outcome::Reject),
             reason: None,
             note: None,
-            measured: None,
         };
         crate::plan::plan(&case).expect("plan")
     }

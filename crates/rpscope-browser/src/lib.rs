@@ -35,5 +35,5 @@ pub mod server;
 pub mod target;
 pub mod webdriver;
 
-pub use driver::Browser;
+pub use driver::BrowserDriver;
 pub use target::BrowserTarget;

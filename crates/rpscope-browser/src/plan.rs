@@ -249,10 +249,9 @@ mod tests {
             rp_id: rp_id.map(str::to_owned),
             well_known: None,
             flags: vec![],
-            expected: Expected::All(Outcome::Reject),
+            expected: Expected::all(Outcome::Reject),
             reason: None,
             note: None,
-            measured: None,
         }
     }
 

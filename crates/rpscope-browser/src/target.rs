@@ -1,16 +1,17 @@
 //! [`BrowserTarget`]: a real browser as an `rpscope_corpus::run::Target`.
 
 use crate::ceremony::{self, PageOutcome};
-use crate::driver::{Browser, Failure};
+use crate::driver::{BrowserDriver, Failure};
 use crate::plan::{plan, Skip};
 use crate::server::{RequestRecord, Server};
 use rpscope_core::Profile;
 use rpscope_corpus::{Answer, ClientCase, Target};
+use rpscope_model::{Actual, Browser, ProfileId};
 use serde::Serialize;
 use std::time::Instant;
 
 /// Starts (or restarts) a browser against the server.
-pub type Launcher = Box<dyn FnMut(&mut Server) -> Result<Box<dyn Browser>, String>>;
+pub type Launcher = Box<dyn FnMut(&mut Server) -> Result<Box<dyn BrowserDriver>, String>>;
 
 /// Called after every case, for progress output.
 pub type Progress = Box<dyn FnMut(&CaseRecord)>;
@@ -20,13 +21,13 @@ pub type Progress = Box<dyn FnMut(&CaseRecord)>;
 pub struct CaseRecord {
     /// The case id.
     pub id: String,
-    /// `chromium` or `firefox`.
-    pub browser: &'static str,
+    /// The browser.
+    pub browser: Browser,
     /// What the page reported, when it ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<PageOutcome>,
-    /// The verdict (`accept`/`reject`), or `skipped`/`error`.
-    pub answer: String,
+    /// The verdict, or `skipped`/`error`.
+    pub answer: Actual,
     /// Every request the server received for the case, with headers.
     pub requests: Vec<RequestRecord>,
     /// Wall time for the case, in milliseconds.
@@ -42,10 +43,10 @@ impl CaseRecord {
 
 /// A browser, the server it is pointed at, and what every case showed.
 pub struct BrowserTarget {
-    browser: Option<Box<dyn Browser>>,
+    browser: Option<Box<dyn BrowserDriver>>,
     launcher: Launcher,
     server: Server,
-    name: &'static str,
+    kind: Browser,
     version: String,
     records: Vec<CaseRecord>,
     restarts: usize,
@@ -55,7 +56,7 @@ pub struct BrowserTarget {
 impl std::fmt::Debug for BrowserTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BrowserTarget")
-            .field("name", &self.name)
+            .field("browser", &self.kind)
             .field("version", &self.version)
             .finish_non_exhaustive()
     }
@@ -67,7 +68,7 @@ impl BrowserTarget {
         let mut server = Server::start().map_err(|e| e.to_string())?;
         let browser = launcher(&mut server)?;
         Ok(BrowserTarget {
-            name: browser.name(),
+            kind: browser.browser(),
             version: browser.version().to_owned(),
             browser: Some(browser),
             launcher,
@@ -83,9 +84,9 @@ impl BrowserTarget {
         self.progress = Some(progress);
     }
 
-    /// `chromium` or `firefox`.
-    pub fn browser_name(&self) -> &'static str {
-        self.name
+    /// Which browser runs the cases.
+    pub fn browser(&self) -> Browser {
+        self.kind
     }
 
     /// The browser's version.
@@ -160,14 +161,19 @@ impl BrowserTarget {
 
 impl Target for BrowserTarget {
     fn name(&self) -> String {
-        format!("{} {}", self.name, self.version)
+        format!("{} {}", self.kind, self.version)
+    }
+
+    fn client_profiles(&self) -> Option<Vec<ProfileId>> {
+        Some(vec![self.kind.profile()])
     }
 
     fn check_client(&mut self, case: &ClientCase, profile: &Profile) -> Answer {
-        if profile.name != self.name {
+        if profile.id != self.kind.profile() {
             return Answer::Skipped(format!(
                 "the {} oracle answers for the `{}` profile only",
-                self.name, self.name
+                self.kind,
+                self.kind.profile()
             ));
         }
         let start = Instant::now();
@@ -186,12 +192,12 @@ impl Target for BrowserTarget {
         }
         let record = CaseRecord {
             id: case.id.clone(),
-            browser: self.name,
+            browser: self.kind,
             page,
             answer: match &answer {
-                Answer::Verdict { verdict, .. } => verdict.as_str().to_owned(),
-                Answer::Skipped(_) => "skipped".into(),
-                Answer::Error(_) => "error".into(),
+                Answer::Verdict { verdict, .. } => Actual::from(*verdict),
+                Answer::Skipped(_) => Actual::Skipped,
+                Answer::Error(_) => Actual::Error,
             },
             requests,
             elapsed_ms: start.elapsed().as_secs_f64() * 1000.0,

@@ -7,7 +7,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use rpscope_cli::{check, jsonl};
 use rpscope_core::client::{self, ClientRequest, WellKnownResponse};
-use rpscope_core::{Profile, PublicSuffixList};
+use rpscope_core::{Profile, PslSnapshots, PublicSuffixList};
 use std::hint::black_box;
 
 /// A realistic mix: mostly local accepts and rejects over varied hosts, some
@@ -48,7 +48,7 @@ fn workload(lines: usize) -> Vec<u8> {
 }
 
 fn batch(c: &mut Criterion) {
-    let psl = PublicSuffixList::vendored();
+    let psl = PslSnapshots::builtin();
     let lines = 10_000;
     let input = workload(lines);
     let mut group = c.benchmark_group("batch");

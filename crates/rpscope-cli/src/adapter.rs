@@ -3,9 +3,9 @@
 
 use crate::conformance::{derived_corpus, load_corpus};
 use crate::{CliError, Exit};
-use rpscope_adapter::protocol::{schemas, CaseRequest, CeremonyKind, Command, PROTOCOL};
+use rpscope_adapter::protocol::{schemas, CaseRequest, Ceremony, Command, PROTOCOL};
 use rpscope_adapter::request::{client_request, control_case, server_request};
-use rpscope_core::PublicSuffixList;
+use rpscope_core::PslSnapshots;
 use std::io::Write;
 use std::path::Path;
 
@@ -18,7 +18,7 @@ pub struct RequestsArgs<'a> {
     /// Only ids containing this.
     pub filter: Option<&'a str>,
     /// The ceremonies to build.
-    pub ceremonies: Vec<CeremonyKind>,
+    pub ceremonies: Vec<Ceremony>,
     /// Include the client-side cases.
     pub client: bool,
 }
@@ -26,7 +26,7 @@ pub struct RequestsArgs<'a> {
 /// Prints the whole conversation the runner would start: `start`, the control
 /// ceremonies, every selected case, `stop`. Cases that cannot be sent (a
 /// malformed rpIdHash) are reported on stderr, not silently dropped.
-pub fn requests(args: RequestsArgs<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+pub fn requests(args: RequestsArgs<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
     let corpus = match args.policy {
         Some(path) => derived_corpus(path, psl)?,
         None => load_corpus(args.corpus)?,

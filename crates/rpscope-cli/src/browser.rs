@@ -7,52 +7,36 @@ use rpscope_browser::analysis::Analysis;
 use rpscope_browser::annotations::Annotations;
 use rpscope_browser::chromium::{Chromium, ChromiumOptions};
 use rpscope_browser::target::{BrowserTarget, CaseRecord, Launcher};
-use rpscope_browser::Browser;
-use rpscope_core::Profile;
+use rpscope_browser::BrowserDriver;
 use rpscope_corpus::report::{self, Format};
+use rpscope_corpus::Actual;
 use rpscope_corpus::{Corpus, KnownDivergences, Report, Selection, Side};
+use rpscope_model::Browser;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The browsers the oracle drives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Which {
-    /// Headless Chromium over DevTools.
-    Chromium,
-    /// Firefox ESR over WebDriver.
-    Firefox,
-}
-
-impl Which {
-    /// `chromium` or `firefox`: the profile and the `measured` key.
-    pub fn name(self) -> &'static str {
-        match self {
-            Which::Chromium => "chromium",
-            Which::Firefox => "firefox",
-        }
+/// Parses `--browser`: a browser's name, or `all`.
+pub fn parse_browsers(name: &str) -> Result<Vec<Browser>, CliError> {
+    if name == "all" {
+        return Ok(Browser::ALL.to_vec());
     }
-
-    /// Parses `chromium`, `firefox` or `all`.
-    pub fn parse_list(name: &str) -> Result<Vec<Which>, CliError> {
-        match name {
-            "chromium" => Ok(vec![Which::Chromium]),
-            "firefox" => Ok(vec![Which::Firefox]),
-            "all" => Ok(vec![Which::Chromium, Which::Firefox]),
-            other => Err(CliError::new(format!(
-                "unknown browser `{other}` (expected chromium, firefox or all)"
-            ))),
-        }
-    }
+    Browser::from_name(name).map(|b| vec![b]).ok_or_else(|| {
+        let names: Vec<&str> = Browser::ALL.iter().map(|b| b.as_str()).collect();
+        CliError::new(format!(
+            "unknown browser `{name}` (expected {} or all)",
+            names.join(", ")
+        ))
+    })
 }
 
 /// What `rpscope browser` was asked for.
 #[derive(Debug, Clone)]
 pub struct Args<'a> {
     /// The browsers, in order.
-    pub browsers: Vec<Which>,
+    pub browsers: Vec<Browser>,
     /// Only ids containing this.
     pub filter: Option<&'a str>,
     /// The report format.
@@ -101,7 +85,14 @@ const DEFAULT_CORPUS_DIR: &str = "corpus";
 /// disagrees with what the browser does now, a case errored, or (with `strict`) a
 /// disagreement is unclassified.
 pub fn run(args: Args<'_>) -> Result<Exit, CliError> {
-    let corpus = load_corpus(args.corpus)?;
+    // --record writes where the corpus was read, so it reads the corpus directory
+    // (./corpus unless --corpus names one), never the copy embedded in the binary.
+    let corpus_dir = match (args.corpus, args.record) {
+        (Some(dir), _) => Some(dir),
+        (None, true) => Some(Path::new(DEFAULT_CORPUS_DIR)),
+        (None, false) => None,
+    };
+    let corpus = load_corpus(corpus_dir)?;
     let annotations = load_annotations(args.annotations)?;
     let selected = corpus
         .client_cases()
@@ -147,17 +138,16 @@ pub fn run(args: Args<'_>) -> Result<Exit, CliError> {
         .map_err(|e| CliError::io("write the report", e))?;
 
     if args.record {
-        let dir = args.corpus.unwrap_or(Path::new(DEFAULT_CORPUS_DIR));
+        let dir = corpus_dir.unwrap_or(Path::new(DEFAULT_CORPUS_DIR));
         for r in &runs {
             let recorded =
                 rpscope_browser::record::record(dir, &measurements_of(r)).map_err(CliError::new)?;
             eprintln!(
-                "rpscope browser: recorded {} {} measurement(s) in {} file(s) ({} unchanged, {} in generated topics not recorded)",
+                "rpscope browser: recorded {} {} measurement(s) in {} file(s) ({} unchanged)",
                 recorded.written.len(),
                 r.analysis.browser,
                 recorded.files.len(),
                 recorded.unchanged,
-                recorded.generated.len()
             );
         }
     }
@@ -221,24 +211,25 @@ fn load_annotations(path: Option<&Path>) -> Result<Annotations, CliError> {
     Annotations::parse(&text).map_err(|e| CliError::new(format!("{}: {e}", path.display())))
 }
 
-fn launcher(which: Which, fido_log: bool) -> Launcher {
+fn launcher(which: Browser, fido_log: bool) -> Launcher {
     match which {
-        Which::Chromium => Box::new(move |server| {
+        Browser::Chromium => Box::new(move |server| {
             let options = ChromiumOptions {
                 binary: None,
                 fido_log,
             };
-            Chromium::start(server, &options).map(|c| Box::new(c) as Box<dyn Browser>)
+            Chromium::start(server, &options).map(|c| Box::new(c) as Box<dyn BrowserDriver>)
         }),
-        Which::Firefox => Box::new(|server| {
+        Browser::Firefox => Box::new(|server| {
             rpscope_browser::firefox::Firefox::start(server, &Default::default())
-                .map(|f| Box::new(f) as Box<dyn Browser>)
+                .map(|f| Box::new(f) as Box<dyn BrowserDriver>)
         }),
+        other => Box::new(move |_| Err(format!("the oracle has no driver for {other} yet"))),
     }
 }
 
 fn run_one(
-    which: Which,
+    which: Browser,
     corpus: &Corpus,
     selected: usize,
     args: &Args<'_>,
@@ -246,11 +237,11 @@ fn run_one(
 ) -> Result<BrowserRun, CliError> {
     let started = Instant::now();
     let mut target = BrowserTarget::start(launcher(which, args.fido_log))
-        .map_err(|e| CliError::new(format!("cannot start {}: {e}", which.name())))?;
+        .map_err(|e| CliError::new(format!("cannot start {}: {e}", which.as_str())))?;
     let startup_s = started.elapsed().as_secs_f64();
     eprintln!(
         "rpscope browser: {} {} started in {startup_s:.1} s; {selected} client-side cases",
-        which.name(),
+        which.as_str(),
         target.version()
     );
     let verbose = args.verbose;
@@ -266,18 +257,14 @@ fn run_one(
             eprintln!("[{done}/{selected}] {}", record.browser);
         }
     }));
-    let profile = match which {
-        Which::Chromium => Profile::CHROMIUM,
-        Which::Firefox => Profile::FIREFOX,
-    };
     let selection = Selection {
         filter: args.filter,
-        profile: Some(profile),
+        profile: Some(which.profile()),
         side: Some(Side::Client),
     };
     let report = rpscope_corpus::run(corpus, &mut target, &selection, &KnownDivergences::none());
     let elapsed_s = started.elapsed().as_secs_f64();
-    let analysis = Analysis::new(corpus, &report, which.name(), target.version(), annotations);
+    let analysis = Analysis::new(corpus, &report, which, target.version(), annotations);
     let records = if verbose || args.record || args.format == Format::Json {
         target.records().to_vec()
     } else {
@@ -580,7 +567,7 @@ Verdicts beside the `{}` profile: {} agree, {} disagree ({} unclassified), {} sk
         .report
         .results
         .iter()
-        .filter(|x| x.actual == "skipped")
+        .filter(|x| x.actual == Actual::Skipped)
         .collect();
     let _ = writeln!(out, "\nSkipped ({}):\n", skipped.len());
     for s in skipped {

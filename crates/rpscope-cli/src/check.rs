@@ -3,7 +3,7 @@
 use crate::jsonl::{self, LineError};
 use crate::{print_verdict, CliError, Exit};
 use rpscope_core::client::{check, ClientRequest, ClientVerdict, WellKnownResponse};
-use rpscope_core::{Profile, PublicSuffixList};
+use rpscope_core::{Profile, ProfileId, PslSnapshots};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::io;
@@ -60,10 +60,9 @@ struct WellKnownLine<'a> {
 /// Resolves a profile name, with the list of names in the error.
 pub fn profile_named(name: &str) -> Result<Profile, String> {
     Profile::by_name(name).ok_or_else(|| {
-        let names: Vec<_> = Profile::names().collect();
         format!(
             "unknown profile `{name}` (expected one of: {})",
-            names.join(", ")
+            ProfileId::names(", ")
         )
     })
 }
@@ -85,7 +84,7 @@ pub struct Single<'a> {
 }
 
 /// Decides one request and prints it; the exit code follows the verdict.
-pub fn single(args: Single<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+pub fn single(args: Single<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
     let request = ClientRequest {
         origin: args.origin,
         rp_id: args.rp_id,
@@ -98,7 +97,7 @@ pub fn single(args: Single<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError
                 redirects: args.redirects,
             }),
     };
-    let v = check(&request, &args.profile, psl);
+    let v = check(&request, &args.profile, psl.for_profile(&args.profile));
     let human = format!(
         "{} ({})\n{}\n  origin:  {}\n  rp id:   {}\n  profile: {}",
         v.verdict(),
@@ -113,7 +112,7 @@ pub fn single(args: Single<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError
 }
 
 /// `rpscope check --batch`: every line through [`handle_line`].
-pub fn batch(input: Box<dyn io::BufRead>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+pub fn batch(input: Box<dyn io::BufRead>, psl: &PslSnapshots) -> Result<Exit, CliError> {
     jsonl::run(input, io::stdout().lock(), |text, answer| {
         handle_line(text, psl, answer)
     })
@@ -122,11 +121,7 @@ pub fn batch(input: Box<dyn io::BufRead>, psl: &PublicSuffixList) -> Result<Exit
 }
 
 /// Decides one batch line and writes its verdict line (without newline).
-pub fn handle_line(
-    text: &str,
-    psl: &PublicSuffixList,
-    answer: &mut Vec<u8>,
-) -> Result<(), LineError> {
+pub fn handle_line(text: &str, psl: &PslSnapshots, answer: &mut Vec<u8>) -> Result<(), LineError> {
     let line: CheckLine<'_> =
         serde_json::from_str(text).map_err(|e| LineError(format!("not a check request: {e}")))?;
     let profile = match line.profile.as_deref() {
@@ -143,7 +138,7 @@ pub fn handle_line(
             redirects: &w.redirects,
         }),
     };
-    let v = check(&request, &profile, psl);
+    let v = check(&request, &profile, psl.for_profile(&profile));
     serde_json::to_writer(answer, &VerdictLine::new(line.id.as_deref(), &v))
         .map_err(|e| LineError(format!("could not write the verdict: {e}")))
 }
@@ -153,7 +148,7 @@ mod tests {
     use super::*;
 
     fn line(text: &str) -> Result<serde_json::Value, String> {
-        let psl = PublicSuffixList::vendored();
+        let psl = PslSnapshots::builtin();
         let mut out = Vec::new();
         handle_line(text, &psl, &mut out).map_err(|e| e.0)?;
         Ok(serde_json::from_slice(&out).unwrap())

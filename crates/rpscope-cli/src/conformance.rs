@@ -2,9 +2,9 @@
 //! built-in core or an adapter, with a report.
 
 use crate::{verify, CliError, Exit};
-use rpscope_adapter::protocol::{Implementation, SideName};
+use rpscope_adapter::protocol::Implementation;
 use rpscope_adapter::{AdapterTarget, Options};
-use rpscope_core::{Profile, PublicSuffixList};
+use rpscope_core::{Profile, ProfileId, PslSnapshots};
 use rpscope_corpus::case::TopicFile;
 use rpscope_corpus::report::{self, Format};
 use rpscope_corpus::{
@@ -75,10 +75,10 @@ pub fn load_corpus(dir: Option<&Path>) -> Result<Corpus, CliError> {
 }
 
 /// The cases derived from a policy file, as a one-topic corpus (`policy::…`).
-pub fn derived_corpus(path: &Path, psl: &PublicSuffixList) -> Result<Corpus, CliError> {
+pub fn derived_corpus(path: &Path, psl: &PslSnapshots) -> Result<Corpus, CliError> {
     let policy = verify::read_policy(path)?;
     let source = path.display().to_string();
-    let topic = rpscope_corpus::derive::derive(&policy, &source, psl)
+    let topic = rpscope_corpus::derive::derive(&policy, &source, psl.current())
         .map_err(|e| CliError::new(format!("{source}: the policy is not valid: {e}")))?;
     Ok(Corpus {
         flags: Default::default(),
@@ -87,6 +87,7 @@ pub fn derived_corpus(path: &Path, psl: &PublicSuffixList) -> Result<Corpus, Cli
             origin: source,
             file: TopicFile::Server(topic),
         }],
+        measured: Default::default(),
     })
 }
 
@@ -112,7 +113,7 @@ pub fn run_target(
     selection: &Selection<'_>,
     known: &KnownDivergences,
     timeout: Duration,
-    psl: &PublicSuffixList,
+    psl: &PslSnapshots,
 ) -> Result<(Report, Option<Implementation>), CliError> {
     match target {
         TargetSpec::Builtin => Ok((
@@ -139,8 +140,8 @@ pub fn run_target(
             let mut selection = selection.clone();
             if selection.side.is_none() && sides.len() == 1 {
                 selection.side = Some(match sides[0] {
-                    SideName::Server => Side::Server,
-                    SideName::Client => Side::Client,
+                    Side::Server => Side::Server,
+                    Side::Client => Side::Client,
                 });
             }
             let mut progress = Progress::new(&mut adapter);
@@ -159,7 +160,7 @@ pub fn run_target(
 }
 
 /// Runs the cases and prints the report; exit 1 unless everything conforms.
-pub fn run(args: Args<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
     let corpus = match args.policy {
         Some(path) => derived_corpus(path, psl)?,
         None => load_corpus(args.corpus)?,
@@ -167,7 +168,7 @@ pub fn run(args: Args<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
     let known = load_known(args.known_divergences)?;
     let selection = Selection {
         filter: args.filter,
-        profile: args.profile,
+        profile: args.profile.map(|p| p.id),
         side: args.side,
     };
     let (report, _) = run_target(&args.target, &corpus, &selection, &known, args.timeout, psl)?;
@@ -250,7 +251,7 @@ impl Target for Progress<'_> {
         self.tick(&case.id);
         answer
     }
-    fn verify_server(&mut self, case: &ServerCase, ceremony: Ceremony) -> Answer {
+    fn verify_server(&mut self, case: &ServerCase, ceremony: Option<Ceremony>) -> Answer {
         let answer = self.inner.verify_server(case, ceremony);
         self.tick(&case.id);
         answer
@@ -258,7 +259,7 @@ impl Target for Progress<'_> {
     fn server_ceremonies(&self) -> Vec<Ceremony> {
         self.inner.server_ceremonies()
     }
-    fn client_profiles(&self) -> Option<Vec<Profile>> {
+    fn client_profiles(&self) -> Option<Vec<ProfileId>> {
         self.inner.client_profiles()
     }
 }

@@ -3,7 +3,7 @@
 use crate::{CliError, Exit};
 use rpscope_core::server::lint::{lint, Deployment, Finding, Severity};
 use rpscope_core::server::Policy;
-use rpscope_core::PublicSuffixList;
+use rpscope_core::PslSnapshots;
 use serde::Deserialize;
 use std::io::Write;
 use std::path::Path;
@@ -45,7 +45,7 @@ pub fn run(
     path: &Path,
     well_known: Option<&Path>,
     json: bool,
-    psl: &PublicSuffixList,
+    psl: &PslSnapshots,
 ) -> Result<Exit, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
@@ -79,7 +79,7 @@ pub fn run(
         well_known: document.as_deref(),
         served_at: &config.deployment.served_at,
     };
-    let findings = lint(&policy, &deployment, psl);
+    let findings = lint(&policy, &deployment, psl.current());
     print(&findings, json, path)?;
     Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
         Exit::Finding

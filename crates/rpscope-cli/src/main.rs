@@ -10,13 +10,22 @@ use rpscope_corpus::report::Format;
 use rpscope_corpus::Side;
 
 use clap::{Args, Parser, Subcommand};
-use rpscope_core::PublicSuffixList;
+use rpscope_core::{PslSnapshots, PublicSuffixList};
 use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const PROFILES_HELP: &str = "Profiles: `spec` (WebAuthn L3 + HTML + URL as written, the default), \
-`chromium` (Chromium 156), `firefox` (Firefox ESR 153). docs/profiles.md lists every divergence.";
+/// The profiles, each with what it models, from the registry; docs/profiles.md has the details.
+fn profiles_help() -> String {
+    let list: Vec<String> = rpscope_core::ProfileId::ALL
+        .iter()
+        .map(|p| format!("`{p}` ({})", p.description()))
+        .collect();
+    format!(
+        "Profiles: {} (the first is the default). docs/profiles.md lists every divergence.",
+        list.join(", ")
+    )
+}
 
 #[derive(Parser)]
 #[command(
@@ -438,7 +447,7 @@ struct CheckArgs {
     rp_id: Option<String>,
 
     /// The client profile to decide under
-    #[arg(long, value_name = "PROFILE", default_value = "spec", long_help = PROFILES_HELP)]
+    #[arg(long, value_name = "PROFILE", default_value = "spec", long_help = profiles_help())]
     profile: String,
 
     /// The body served at https://{rp-id}/.well-known/webauthn (`-` for stdin);
@@ -559,11 +568,11 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
             policy,
             corpus,
         }) => {
-            use rpscope_adapter::protocol::CeremonyKind;
+            use rpscope_adapter::protocol::Ceremony;
             let ceremonies = match ceremony.as_str() {
-                "registration" => vec![CeremonyKind::Registration],
-                "authentication" => vec![CeremonyKind::Authentication],
-                _ => vec![CeremonyKind::Registration, CeremonyKind::Authentication],
+                "registration" => vec![Ceremony::Registration],
+                "authentication" => vec![Ceremony::Authentication],
+                _ => vec![Ceremony::Registration, Ceremony::Authentication],
             };
             adapter::requests(
                 adapter::RequestsArgs {
@@ -579,7 +588,7 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Adapter(AdapterCommand::Schema { write }) => adapter::schema(write.as_deref()),
         #[cfg(feature = "browser")]
         Command::Browser(args) => browser::run(browser::Args {
-            browsers: browser::Which::parse_list(&args.browser)?,
+            browsers: browser::parse_browsers(&args.browser)?,
             filter: args.filter.as_deref(),
             format: parse_format(&args.format)?,
             corpus: args.corpus.as_deref(),
@@ -594,7 +603,7 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Corpus(CorpusCommand::Export { corpus, .. }) => corpus::export(corpus.as_deref()),
         Command::Corpus(CorpusCommand::Schema { write }) => corpus::schema(write.as_deref()),
         Command::Corpus(CorpusCommand::ImportPslTests { file }) => {
-            corpus::import_psl_tests(&file, &psl)
+            corpus::import_psl_tests(&file, psl.current())
         }
         Command::Corpus(CorpusCommand::FuzzSeeds { dir, corpus }) => {
             corpus::fuzz_seeds(corpus.as_deref(), &dir)
@@ -611,7 +620,7 @@ fn parse_format(name: &str) -> Result<Format, CliError> {
     })
 }
 
-fn run_check(args: CheckArgs, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+fn run_check(args: CheckArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
     if let Some(path) = &args.batch {
         return check::batch(open_input(path)?, psl);
     }
@@ -640,7 +649,7 @@ fn run_check(args: CheckArgs, psl: &PublicSuffixList) -> Result<Exit, CliError> 
     )
 }
 
-fn run_verify(args: VerifyArgs, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+fn run_verify(args: VerifyArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
     if let Some(path) = &args.batch {
         return verify::batch(open_input(path)?, psl);
     }
@@ -667,14 +676,17 @@ fn run_verify(args: VerifyArgs, psl: &PublicSuffixList) -> Result<Exit, CliError
     )
 }
 
-fn load_psl(path: Option<&Path>) -> Result<PublicSuffixList, CliError> {
+/// Each profile's built-in snapshot, or `--psl FILE` for every profile.
+fn load_psl(path: Option<&Path>) -> Result<PslSnapshots, CliError> {
     let Some(path) = path else {
-        return Ok(PublicSuffixList::vendored());
+        return Ok(PslSnapshots::builtin());
     };
     let bytes = read_bytes(path)?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| CliError::new(format!("{} is not UTF-8 text: {e}", path.display())))?;
-    PublicSuffixList::parse(text).map_err(|e| CliError::new(format!("{}: {e}", path.display())))
+    PublicSuffixList::parse(text)
+        .map(PslSnapshots::only)
+        .map_err(|e| CliError::new(format!("{}: {e}", path.display())))
 }
 
 fn open_input(path: &Path) -> Result<Box<dyn BufRead>, CliError> {

@@ -5,7 +5,7 @@ use crate::conformance::{load_corpus, run_target, TargetSpec};
 use crate::{CliError, Exit};
 use rpscope_adapter::matrix::{render, Counts, Entry};
 use rpscope_adapter::protocol::Implementation;
-use rpscope_core::PublicSuffixList;
+use rpscope_core::PslSnapshots;
 use rpscope_corpus::{KnownDivergences, Selection};
 use serde::Deserialize;
 use std::path::Path;
@@ -79,7 +79,7 @@ pub fn read_manifest(path: &Path) -> Result<Manifest, CliError> {
 /// Runs the matrix. Library findings are results, not failures: the command
 /// exits 0 when every adapter ran (unless `strict`), 1 when an adapter could not
 /// be installed or started, 2 for usage errors.
-pub fn run(args: Args<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
     let manifest = read_manifest(args.manifest)?;
     for name in args.only {
         if !manifest.adapters.iter().any(|a| &a.name == name) {

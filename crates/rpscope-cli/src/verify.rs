@@ -5,7 +5,7 @@ use crate::{print_verdict, CliError, Exit};
 use rpscope_core::server::{
     verify, CompiledPolicy, Policy, PolicyError, ServerRequest, ServerVerdict,
 };
-use rpscope_core::PublicSuffixList;
+use rpscope_core::PslSnapshots;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -68,14 +68,14 @@ pub struct Single<'a> {
 }
 
 /// `rpscope verify --policy FILE --origin O …`.
-pub fn single(policy: &Policy, args: Single<'_>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+pub fn single(policy: &Policy, args: Single<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
     let request = ServerRequest {
         origin: args.origin,
         cross_origin: args.cross_origin.then_some(true),
         top_origin: args.top_origin,
         rp_id_hash: args.rp_id_hash.as_deref(),
     };
-    let compiled = policy.compile(psl);
+    let compiled = policy.compile(psl.current());
     let v = match &compiled {
         Ok(p) => verify(p, &request),
         Err(e) => ServerVerdict::invalid_policy(&request, e),
@@ -111,7 +111,7 @@ pub struct PolicyCache {
 impl PolicyCache {
     const CAPACITY: usize = 256;
 
-    fn get(&mut self, raw: &str, psl: &PublicSuffixList) -> &Result<CompiledPolicy, PolicyError> {
+    fn get(&mut self, raw: &str, psl: &PslSnapshots) -> &Result<CompiledPolicy, PolicyError> {
         if !self.compiled.contains_key(raw) {
             if self.compiled.len() >= Self::CAPACITY {
                 self.compiled.clear();
@@ -120,7 +120,7 @@ impl PolicyCache {
                 .map_err(|e| PolicyError {
                     problems: vec![format!("the policy does not parse: {e}")],
                 })
-                .and_then(|p| p.compile(psl));
+                .and_then(|p| p.compile(psl.current()));
             self.compiled.insert(raw.to_owned(), compiled);
         }
         &self.compiled[raw]
@@ -128,7 +128,7 @@ impl PolicyCache {
 }
 
 /// `rpscope verify --batch`.
-pub fn batch(input: Box<dyn io::BufRead>, psl: &PublicSuffixList) -> Result<Exit, CliError> {
+pub fn batch(input: Box<dyn io::BufRead>, psl: &PslSnapshots) -> Result<Exit, CliError> {
     let mut cache = PolicyCache::default();
     jsonl::run(input, io::stdout().lock(), |text, answer| {
         handle_line(text, psl, &mut cache, answer)
@@ -140,7 +140,7 @@ pub fn batch(input: Box<dyn io::BufRead>, psl: &PublicSuffixList) -> Result<Exit
 /// Verifies one batch line and writes its verdict line (without newline).
 pub fn handle_line(
     text: &str,
-    psl: &PublicSuffixList,
+    psl: &PslSnapshots,
     cache: &mut PolicyCache,
     answer: &mut Vec<u8>,
 ) -> Result<(), LineError> {

@@ -27,9 +27,11 @@
 pub mod client;
 pub mod profile;
 pub mod psl;
-pub mod reason;
 pub mod server;
 
+/// The stable reason codes and verdicts (defined in `rpscope-model`, shared by every crate).
+pub use rpscope_model::reason;
+
 pub use profile::Profile;
-pub use psl::PublicSuffixList;
-pub use reason::{Reason, Verdict};
+pub use psl::{PslSnapshots, PublicSuffixList};
+pub use rpscope_model::{ProfileId, PslSnapshotId, Reason, Verdict, WellKnown};

@@ -5,6 +5,7 @@
 //! `docs/profiles.md` lists each divergence with the browser source or measurement
 //! it comes from.
 
+use rpscope_model::{ProfileId, PslSnapshotId};
 use std::fmt;
 
 /// Which `http:` hosts a profile treats as allowed callers (https is always allowed).
@@ -161,10 +162,10 @@ pub struct RelatedOriginsRules {
 /// A client profile: the spec, or one browser's behaviour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Profile {
-    /// The profile's name as used on the command line and in corpus files.
-    pub name: &'static str,
-    /// One line saying what the profile models.
-    pub description: &'static str,
+    /// Which profile this is (its name, description and browser live in the registry).
+    pub id: ProfileId,
+    /// The Public Suffix List snapshot it decides with (see [`crate::psl::PslSnapshots`]).
+    pub psl: PslSnapshotId,
     /// Which `http:` hosts may call WebAuthn.
     pub http_hosts: HttpHosts,
     /// How a trailing dot on the caller's host is treated.
@@ -184,8 +185,8 @@ pub struct Profile {
 impl Profile {
     /// WebAuthn Level 3 with HTML, URL and the Public Suffix List, read literally.
     pub const SPEC: Profile = Profile {
-        name: "spec",
-        description: "WebAuthn Level 3, HTML and URL as written",
+        id: ProfileId::Spec,
+        psl: ProfileId::Spec.psl_snapshot(),
         http_hosts: HttpHosts::LocalhostOnly,
         trailing_dot: TrailingDot::Significant,
         rp_id_spelling: RpIdSpelling::Canonicalized,
@@ -205,8 +206,8 @@ impl Profile {
 
     /// Chromium 156 (`webauthn_security_utils.cc`, `remote_validation.cc`, measured runs).
     pub const CHROMIUM: Profile = Profile {
-        name: "chromium",
-        description: "Chromium 156 as read from its sources and measured",
+        id: ProfileId::Chromium,
+        psl: ProfileId::Chromium.psl_snapshot(),
         http_hosts: HttpHosts::LocalhostAndSubdomains,
         trailing_dot: TrailingDot::IgnoredOnCaller,
         rp_id_spelling: RpIdSpelling::CanonicalForLocalCheck,
@@ -228,8 +229,8 @@ impl Profile {
 
     /// Firefox ESR 153 (`WebAuthnUtil.cpp`, `WebAuthnRelatedOriginFetcher.sys.mjs`, measured runs).
     pub const FIREFOX: Profile = Profile {
-        name: "firefox",
-        description: "Firefox ESR 153 as read from its sources and measured",
+        id: ProfileId::Firefox,
+        psl: ProfileId::Firefox.psl_snapshot(),
         http_hosts: HttpHosts::LocalhostAndSubdomains,
         trailing_dot: TrailingDot::Significant,
         rp_id_spelling: RpIdSpelling::MustBeCanonical,
@@ -247,8 +248,23 @@ impl Profile {
         },
     };
 
-    /// Every built-in profile, the default first.
+    /// Every built-in profile, in the order of [`ProfileId::ALL`].
     pub const ALL: &'static [Profile] = &[Profile::SPEC, Profile::CHROMIUM, Profile::FIREFOX];
+
+    /// The rules of a profile.
+    ///
+    /// ```
+    /// use rpscope_core::{Profile, ProfileId};
+    /// assert_eq!(Profile::get(ProfileId::Chromium), &Profile::CHROMIUM);
+    /// ```
+    pub fn get(id: ProfileId) -> &'static Profile {
+        // `ALL` holds one profile per id (a unit test walks `ProfileId::ALL`); the
+        // fallback is unreachable, and deciding under the spec is the safe reading.
+        Profile::ALL
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap_or(&Profile::SPEC)
+    }
 
     /// Looks a built-in profile up by name.
     ///
@@ -258,12 +274,17 @@ impl Profile {
     /// assert_eq!(Profile::by_name("safari"), None);
     /// ```
     pub fn by_name(name: &str) -> Option<Profile> {
-        Profile::ALL.iter().copied().find(|p| p.name == name)
+        ProfileId::from_name(name).map(|id| *Profile::get(id))
     }
 
-    /// The names of the built-in profiles, for help texts and errors.
-    pub fn names() -> impl Iterator<Item = &'static str> {
-        Profile::ALL.iter().map(|p| p.name)
+    /// The profile's name as used on the command line and in corpus files.
+    pub const fn name(&self) -> &'static str {
+        self.id.as_str()
+    }
+
+    /// One line saying what the profile models.
+    pub const fn description(&self) -> &'static str {
+        self.id.description()
     }
 }
 
@@ -275,6 +296,21 @@ impl Default for Profile {
 
 impl fmt::Display for Profile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name)
+        f.write_str(self.id.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_profile_id_has_exactly_one_profile() {
+        assert_eq!(Profile::ALL.len(), ProfileId::ALL.len());
+        for (profile, &id) in Profile::ALL.iter().zip(ProfileId::ALL) {
+            assert_eq!(profile.id, id, "Profile::ALL follows ProfileId::ALL");
+            assert_eq!(Profile::get(id).id, id);
+            assert_eq!(profile.psl, id.psl_snapshot());
+        }
     }
 }

@@ -10,7 +10,9 @@
 //! (the copy pinned in `data/psl/`) or [`PublicSuffixList::parse`], and pass it by
 //! reference to whatever needs it.
 
+use crate::profile::Profile;
 use publicsuffix::Psl as _;
+use rpscope_model::PslSnapshotId;
 use std::fmt;
 
 /// The pinned copy of `public_suffix_list.dat` (see `data/psl/PROVENANCE.md`).
@@ -69,6 +71,14 @@ impl PublicSuffixList {
         // The vendored file is a compile-time constant checked by a unit test; it
         // is not input, so a failure here is a build defect, not a runtime case.
         Self::parse(VENDORED).expect("the vendored public_suffix_list.dat parses")
+    }
+
+    /// The vendored list with a snapshot's difference applied.
+    pub fn vendored_with(diff: &SnapshotDiff) -> Self {
+        if diff.lacks.is_empty() && diff.extra.is_empty() {
+            return Self::vendored();
+        }
+        Self::parse(&apply_diff(VENDORED, diff)).expect("a built-in snapshot parses")
     }
 
     /// Parses a list in the `public_suffix_list.dat` format.
@@ -186,6 +196,27 @@ impl PublicSuffixList {
     }
 }
 
+/// `text` without the rules `diff.lacks` names and with `diff.extra` at the end of the
+/// private section.
+fn apply_diff(text: &str, diff: &SnapshotDiff) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let rule = line.trim();
+        if diff.lacks.contains(&rule) {
+            continue;
+        }
+        if rule == "// ===END PRIVATE DOMAINS===" {
+            for extra in diff.extra {
+                out.push_str(extra);
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 /// The list with every non-ASCII rule rewritten to its punycode form; comments
 /// and ASCII rules are kept as they are.
 fn to_ascii_rules(text: &str) -> std::borrow::Cow<'_, str> {
@@ -213,6 +244,105 @@ fn to_ascii_rules(text: &str) -> std::borrow::Cow<'_, str> {
         out.push('\n');
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// How a snapshot differs from the vendored list: rules its owner's copy lacks, and
+/// rules it has that the vendored list no longer does (added to the private section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SnapshotDiff {
+    /// Rules of the vendored list the snapshot does not have, exactly as the list writes them.
+    pub lacks: &'static [&'static str],
+    /// Rules the snapshot has on top of the vendored list.
+    pub extra: &'static [&'static str],
+}
+
+/// Every built-in snapshot, as a difference from the vendored list. A browser profile
+/// whose copy of the list was measured to lag (or lead) gets an entry here and a
+/// [`PslSnapshotId`] of its own; nothing else changes.
+const SNAPSHOTS: &[(PslSnapshotId, SnapshotDiff)] = &[(
+    PslSnapshotId::Vendored,
+    SnapshotDiff {
+        lacks: &[],
+        extra: &[],
+    },
+)];
+
+/// The lists profiles decide with: one per built-in snapshot, or one list for every
+/// profile (`--psl FILE`).
+///
+/// Parse once and keep: each snapshot is parsed when the set is built.
+///
+/// ```
+/// use rpscope_core::{psl::PslSnapshots, Profile};
+/// let lists = PslSnapshots::builtin();
+/// let chromium = lists.for_profile(&Profile::CHROMIUM);
+/// assert_eq!(chromium.public_suffix("me.github.io"), Some("github.io"));
+/// ```
+#[derive(Debug)]
+pub struct PslSnapshots {
+    lists: Vec<(PslSnapshotId, PublicSuffixList)>,
+    every_profile: Option<PublicSuffixList>,
+}
+
+impl PslSnapshots {
+    /// Every built-in snapshot, each profile deciding with its own.
+    pub fn builtin() -> Self {
+        let lists = SNAPSHOTS
+            .iter()
+            .map(|(id, diff)| (*id, PublicSuffixList::vendored_with(diff)))
+            .collect();
+        PslSnapshots {
+            lists,
+            every_profile: None,
+        }
+    }
+
+    /// One list for every profile, whatever snapshot it names (`--psl FILE`).
+    pub fn only(list: PublicSuffixList) -> Self {
+        PslSnapshots {
+            lists: Vec::new(),
+            every_profile: Some(list),
+        }
+    }
+
+    /// The list `profile` decides with.
+    pub fn for_profile(&self, profile: &Profile) -> &PublicSuffixList {
+        self.get(profile.psl)
+    }
+
+    /// The list of a snapshot (the overriding list, when there is one).
+    pub fn get(&self, id: PslSnapshotId) -> &PublicSuffixList {
+        if let Some(list) = &self.every_profile {
+            return list;
+        }
+        // `builtin` parses every id of `SNAPSHOTS`, which a unit test holds to
+        // `PslSnapshotId::ALL`; the first list stands in for a missing one.
+        self.lists
+            .iter()
+            .find(|(i, _)| *i == id)
+            .or_else(|| self.lists.first())
+            .map(|(_, list)| list)
+            .unwrap_or_else(|| unreachable_list())
+    }
+
+    /// The current list (the vendored one, or the overriding list): what checks that
+    /// model no browser, such as an RP's policy, decide with.
+    pub fn current(&self) -> &PublicSuffixList {
+        self.get(PslSnapshotId::Vendored)
+    }
+
+    /// Whether one list overrides every snapshot.
+    pub fn is_overridden(&self) -> bool {
+        self.every_profile.is_some()
+    }
+}
+
+/// `PslSnapshots` always holds a list (`builtin` parses at least the vendored one;
+/// `only` holds the caller's), so this is never called.
+#[cold]
+fn unreachable_list() -> &'static PublicSuffixList {
+    static EMPTY: std::sync::OnceLock<PublicSuffixList> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(PublicSuffixList::vendored)
 }
 
 /// True when the domain has at least one label and no empty label, a single
@@ -286,6 +416,41 @@ mod tests {
             psl.registrable_domain("www.example.com."),
             Some("example.com.")
         );
+    }
+
+    #[test]
+    fn every_snapshot_id_is_built_in_and_diffs_apply() {
+        let lists = PslSnapshots::builtin();
+        for &id in PslSnapshotId::ALL {
+            assert!(SNAPSHOTS.iter().any(|(i, _)| *i == id), "{id} has no data");
+            assert!(lists.get(id).rule_count() > 9000);
+        }
+        let lagging = PublicSuffixList::vendored_with(&SnapshotDiff {
+            lacks: &["github.io"],
+            extra: &["example.com"],
+        });
+        assert_eq!(lagging.public_suffix("me.github.io"), Some("io"));
+        assert_eq!(
+            lagging.suffix_kind("a.example.com"),
+            Some(SuffixKind::Private)
+        );
+        assert_eq!(lagging.public_suffix("a.example.com"), Some("example.com"));
+        let full = PublicSuffixList::vendored();
+        assert_eq!(full.public_suffix("me.github.io"), Some("github.io"));
+        assert_eq!(lagging.rule_count(), full.rule_count());
+    }
+
+    #[test]
+    fn an_overriding_list_serves_every_profile() {
+        let tiny = PublicSuffixList::parse(
+            "// ===BEGIN ICANN DOMAINS===\ncom\n// ===END ICANN DOMAINS===\n",
+        )
+        .unwrap();
+        let lists = PslSnapshots::only(tiny);
+        assert!(lists.is_overridden());
+        for p in Profile::ALL {
+            assert_eq!(lists.for_profile(p).rule_count(), 1);
+        }
     }
 
     #[test]

@@ -208,7 +208,7 @@ fn every_reason_code_is_reachable_and_pinned() {
             decide(&profile, origin, rp_id, well_known),
             expected,
             "{origin} / {rp_id:?} / {}",
-            profile.name
+            profile.name()
         );
         seen.insert(expected);
     }
@@ -605,16 +605,21 @@ fn related_origins_redirects_must_stay_on_https() {
             with(http_hop()),
             Reason::RelatedOriginsBadRedirect,
             "{}",
-            profile.name
+            profile.name()
         );
         let https: &'static [String] = Box::leak(Box::new(https_only.clone()));
-        assert_eq!(with(https), Reason::RelatedOriginsMatch, "{}", profile.name);
+        assert_eq!(
+            with(https),
+            Reason::RelatedOriginsMatch,
+            "{}",
+            profile.name()
+        );
         let bad: &'static [String] = Box::leak(Box::new(not_a_url.clone()));
         assert_eq!(
             with(bad),
             Reason::RelatedOriginsBadRedirect,
             "{}",
-            profile.name
+            profile.name()
         );
     }
 }

@@ -3,11 +3,11 @@
 //! Run: `cargo bench -p rpscope-corpus --bench conformance`. Figures: docs/benchmarks.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rpscope_core::PublicSuffixList;
+use rpscope_core::PslSnapshots;
 use rpscope_corpus::{run, Builtin, Corpus, KnownDivergences, Selection};
 
 fn whole_corpus(c: &mut Criterion) {
-    let psl = PublicSuffixList::vendored();
+    let psl = PslSnapshots::builtin();
     let corpus = Corpus::embedded().expect("the embedded corpus loads");
     let mut group = c.benchmark_group("conformance");
     group.sample_size(20);
@@ -25,7 +25,7 @@ fn whole_corpus(c: &mut Criterion) {
     // What `rpscope conformance` does from a cold start: parse the PSL and the corpus, run.
     group.bench_function("load-psl-corpus-and-run", |b| {
         b.iter(|| {
-            let psl = PublicSuffixList::vendored();
+            let psl = PslSnapshots::builtin();
             let corpus = Corpus::embedded().expect("the embedded corpus loads");
             run(
                 &corpus,

@@ -3,10 +3,9 @@
 //! The JSON Schema in `corpus/schema/case-file.schema.json` is generated from these
 //! types (`rpscope corpus schema`), and a test fails when the two drift apart.
 
-use rpscope_core::{Profile, Reason, Verdict};
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+pub use rpscope_model::{Outcome, PerProfile, Reason, WellKnown};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 
 /// One topic file, e.g. `corpus/cases/dot-boundary.toml`; the topic is the file stem.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -62,7 +61,7 @@ pub struct ServerCase {
     pub expected: Outcome,
     /// The expected reason code, where certain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<ReasonCode>,
+    pub reason: Option<Reason>,
     /// Why an expectation is `acceptable`, or anything a reader must know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -172,248 +171,17 @@ pub struct ClientCase {
     /// Why an expectation is `acceptable`, or anything a reader must know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// What real browsers decided when the browser oracle (`rpscope browser`) replayed
-    /// the case. Data, not an expectation: `expected` stays the reviewed verdict, and a
-    /// run fails when a browser no longer decides as recorded here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub measured: Option<Measured>,
 }
 
-/// Verdicts measured in real browsers, per browser
-/// (`measured = { chromium = { version = "156.0.8078.79", outcome = "reject" } }`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Measured {
-    /// Chromium (headless, DevTools virtual authenticator).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chromium: Option<Measurement>,
-    /// Firefox ESR (WebDriver virtual authenticator).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub firefox: Option<Measurement>,
-}
+/// The expected outcome of a client-side case, for every profile or per profile
+/// (`expected = "reject"`, `expected = { spec = "reject", chromium = "accept", firefox =
+/// "reject" }`, `expected = { default = "reject", chromium = "accept" }`). The loader
+/// refuses a case that leaves a profile without an outcome.
+pub type Expected = PerProfile<Outcome>;
 
-impl Measured {
-    /// The measurement for a browser, by its name (`chromium` or `firefox`).
-    pub fn get(&self, browser: &str) -> Option<&Measurement> {
-        match browser {
-            "chromium" => self.chromium.as_ref(),
-            "firefox" => self.firefox.as_ref(),
-            _ => None,
-        }
-    }
-}
-
-/// One browser's decision on a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Measurement {
-    /// The browser version the outcome was recorded with, e.g. `156.0.8078.79`.
-    pub version: String,
-    /// What the browser decided: `create()` succeeded (accept) or was refused (reject).
-    pub outcome: MeasuredOutcome,
-    /// The error the browser refused with (a `DOMException` name such as `SecurityError`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-/// A measured verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum MeasuredOutcome {
-    /// The ceremony went ahead.
-    Accept,
-    /// The browser refused it.
-    Reject,
-}
-
-impl MeasuredOutcome {
-    /// `accept` or `reject`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MeasuredOutcome::Accept => "accept",
-            MeasuredOutcome::Reject => "reject",
-        }
-    }
-
-    /// The same decision as a [`Verdict`].
-    pub fn verdict(self) -> Verdict {
-        match self {
-            MeasuredOutcome::Accept => Verdict::Accept,
-            MeasuredOutcome::Reject => Verdict::Reject,
-        }
-    }
-
-    /// A [`Verdict`] as a measured outcome.
-    pub fn from_verdict(verdict: Verdict) -> MeasuredOutcome {
-        match verdict {
-            Verdict::Accept => MeasuredOutcome::Accept,
-            Verdict::Reject => MeasuredOutcome::Reject,
-        }
-    }
-}
-
-/// A supplied `/.well-known/webauthn` response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WellKnown {
-    /// The final HTTP status.
-    pub status: u16,
-    /// The `Content-Type` header (empty: none sent).
-    #[serde(default)]
-    pub content_type: String,
-    /// The body, as text.
-    pub body: String,
-    /// The URLs the fetch was redirected through before this response, in order
-    /// (`https://{rp_id}/.well-known/webauthn` answered with a redirect to the
-    /// first). Empty: no redirect.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub redirects: Vec<String>,
-}
-
-/// What a conforming implementation must decide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Outcome {
-    /// Must accept.
-    Accept,
-    /// Must reject.
-    Reject,
-    /// Either verdict conforms (the case's `note` says why).
-    Acceptable,
-}
-
-impl Outcome {
-    /// Whether `verdict` conforms to this outcome.
-    pub fn admits(self, verdict: Verdict) -> bool {
-        match self {
-            Outcome::Acceptable => true,
-            Outcome::Accept => verdict == Verdict::Accept,
-            Outcome::Reject => verdict == Verdict::Reject,
-        }
-    }
-
-    /// `accept`, `reject` or `acceptable`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Accept => "accept",
-            Outcome::Reject => "reject",
-            Outcome::Acceptable => "acceptable",
-        }
-    }
-}
-
-/// A value for each built-in profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PerProfile<T> {
-    /// The `spec` profile.
-    pub spec: T,
-    /// The `chromium` profile.
-    pub chromium: T,
-    /// The `firefox` profile.
-    pub firefox: T,
-}
-
-impl<T: Copy> PerProfile<T> {
-    /// The value for a profile, by its name.
-    pub fn get(&self, profile: &Profile) -> Option<T> {
-        match profile.name {
-            "spec" => Some(self.spec),
-            "chromium" => Some(self.chromium),
-            "firefox" => Some(self.firefox),
-            _ => None,
-        }
-    }
-}
-
-/// An expectation for every profile (`expected = "reject"`) or per profile
-/// (`expected = { spec = "reject", chromium = "accept", firefox = "reject" }`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum Expected {
-    /// The same outcome everywhere.
-    All(Outcome),
-    /// One outcome per profile.
-    PerProfile(PerProfile<Outcome>),
-}
-
-impl Expected {
-    /// The outcome expected under `profile` (`Acceptable` for a profile the
-    /// corpus does not know).
-    pub fn for_profile(&self, profile: &Profile) -> Outcome {
-        match self {
-            Expected::All(o) => *o,
-            Expected::PerProfile(p) => p.get(profile).unwrap_or(Outcome::Acceptable),
-        }
-    }
-
-    /// Whether the profiles' expectations differ.
-    pub fn diverges(&self) -> bool {
-        matches!(self, Expected::PerProfile(p) if !(p.spec == p.chromium && p.chromium == p.firefox))
-    }
-}
-
-/// An expected reason code for every profile, or per profile (a profile may be
-/// left out where its reason is not certain).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum ExpectedReason {
-    /// The same code everywhere.
-    All(ReasonCode),
-    /// Per profile; an absent profile has no certain reason.
-    PerProfile(PartialPerProfile),
-}
-
-/// Optional values per built-in profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PartialPerProfile {
-    /// The `spec` profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ReasonCode>,
-    /// The `chromium` profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chromium: Option<ReasonCode>,
-    /// The `firefox` profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub firefox: Option<ReasonCode>,
-}
-
-impl ExpectedReason {
-    /// The reason expected under `profile`, if certain.
-    pub fn for_profile(&self, profile: &Profile) -> Option<Reason> {
-        match self {
-            ExpectedReason::All(r) => Some(r.0),
-            ExpectedReason::PerProfile(p) => match profile.name {
-                "spec" => p.spec,
-                "chromium" => p.chromium,
-                "firefox" => p.firefox,
-                _ => None,
-            }
-            .map(|r| r.0),
-        }
-    }
-}
-
-/// A reason code as it appears in corpus files and reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ReasonCode(pub Reason);
-
-impl JsonSchema for ReasonCode {
-    fn schema_name() -> Cow<'static, str> {
-        "ReasonCode".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.code()).collect();
-        json_schema!({
-            "description": "A stable rpscope reason code.",
-            "type": "string",
-            "enum": codes,
-        })
-    }
-}
+/// The expected reason code of a client-side case where it is certain, for every
+/// profile or per profile (a profile may be left out where its reason is not certain).
+pub type ExpectedReason = PerProfile<Reason>;
 
 impl ClientCase {
     /// The topic part of the id (before `::`).

@@ -17,7 +17,7 @@
 //! origin the policy admits, may be normalised and accepted, since nothing but
 //! the allowed origin is admitted either way.
 
-use crate::case::{Outcome, ReasonCode, ServerCase, ServerTopic};
+use crate::case::{Outcome, ServerCase, ServerTopic};
 use rpscope_core::server::pattern::{Pattern, PortRule};
 use rpscope_core::server::{verify, Policy, PolicyError, ServerRequest};
 use rpscope_core::{PublicSuffixList, Reason, Verdict};
@@ -108,7 +108,7 @@ pub fn derive(
                 } else {
                     Outcome::Reject
                 },
-                Some(ReasonCode(r)),
+                Some(r),
                 Some(verdict.explanation().to_string()),
             ),
         };

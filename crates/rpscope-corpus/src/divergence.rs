@@ -12,7 +12,7 @@
 //! is an unexpected pass, and an entry whose id is not in the corpus is stale;
 //! both fail the run, so the file cannot rot silently.
 
-use crate::case::Outcome;
+use rpscope_model::{Actual, Outcome, RunAs};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -23,12 +23,12 @@ pub struct Divergence {
     /// What the corpus expects (kept so a reader sees both sides).
     pub expected: Outcome,
     /// What the implementation does: `accept`, `reject`, `skipped` or `error`.
-    pub actual: String,
+    pub actual: Actual,
     /// Why it differs.
     pub reason: String,
     /// The profile it applies to; every profile when absent.
     #[serde(default)]
-    pub profile: Option<String>,
+    pub profile: Option<RunAs>,
 }
 
 /// The known-divergence file.
@@ -48,10 +48,10 @@ impl KnownDivergences {
     }
 
     /// The entry for a case under a profile.
-    pub fn lookup(&self, id: &str, profile: &str) -> Option<&Divergence> {
+    pub fn lookup(&self, id: &str, profile: RunAs) -> Option<&Divergence> {
         self.0
             .get(id)
-            .filter(|d| d.profile.as_deref().is_none_or(|p| p == profile))
+            .filter(|d| d.profile.is_none_or(|p| p == profile))
     }
 
     /// Entries whose id is not among `ids`.

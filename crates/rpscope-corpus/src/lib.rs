@@ -30,10 +30,11 @@ pub mod run;
 pub mod schema;
 pub mod seeds;
 
-pub use case::{
-    AnyCase, ClientCase, Expected, Measured, MeasuredOutcome, Measurement, Outcome, ServerCase,
-    TopicFile,
-};
+pub use case::{AnyCase, ClientCase, Expected, Outcome, ServerCase, TopicFile};
 pub use divergence::KnownDivergences;
 pub use load::{Corpus, LoadError, Topic};
-pub use run::{run, Answer, Builtin, Ceremony, Report, Selection, Side, Status, Target};
+pub use rpscope_model::{Measurement, MeasurementFile};
+pub use run::{
+    run, Actual, Answer, Builtin, CaseResult, Ceremony, ProfileId, Report, RunAs, Selection, Side,
+    Status, Target,
+};

@@ -2,7 +2,7 @@
 
 use crate::case::{AnyCase, ClientCase, Outcome, ServerCase};
 use crate::load::Corpus;
-use rpscope_core::Profile;
+use rpscope_model::ProfileId;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -139,23 +139,23 @@ fn check_client(case: &ClientCase, problem: &mut impl FnMut(String)) {
     if case.well_known.is_some() && !has_flag(&case.flags, "related-origins") {
         problem("a case with `well_known` must carry the `related-origins` flag".into());
     }
-    if case.expected.diverges() && !has_flag(&case.flags, "browser-divergence") {
+    if !case.expected.is_uniform() && !has_flag(&case.flags, "browser-divergence") {
         problem(
             "profiles expect different outcomes, so the case must carry `browser-divergence`"
                 .into(),
         );
     }
     let mut any_acceptable = false;
-    for profile in Profile::ALL {
-        let outcome = case.expected.for_profile(profile);
+    for &profile in ProfileId::ALL {
+        let outcome = case.expected.get(profile).unwrap_or(Outcome::Acceptable);
         any_acceptable |= outcome == Outcome::Acceptable;
-        if let Some(reason) = case.reason.and_then(|r| r.for_profile(profile)) {
+        if let Some(reason) = case.reason.as_ref().and_then(|r| r.get(profile)) {
             if !rpscope_core::Reason::CLIENT.contains(&reason) {
                 problem(format!(
                     "`{reason}` is a server-side reason code; a client case cannot give it"
                 ));
             }
-            reason_fits(&format!("`{}` ", profile.name), outcome, reason, problem);
+            reason_fits(&format!("`{profile}` "), outcome, reason, problem);
         }
     }
     needs_note(any_acceptable, case.note.as_deref(), problem);
@@ -163,13 +163,12 @@ fn check_client(case: &ClientCase, problem: &mut impl FnMut(String)) {
 
 fn check_server(case: &ServerCase, problem: &mut impl FnMut(String)) {
     if let Some(reason) = case.reason {
-        if !rpscope_core::Reason::SERVER.contains(&reason.0) {
+        if !rpscope_core::Reason::SERVER.contains(&reason) {
             problem(format!(
-                "`{}` is a client-side reason code; a server case cannot give it",
-                reason.0
+                "`{reason}` is a client-side reason code; a server case cannot give it"
             ));
         }
-        reason_fits("the case ", case.expected, reason.0, problem);
+        reason_fits("the case ", case.expected, reason, problem);
     }
     if let Err(e) = case.rp_id_hash_bytes() {
         problem(e);

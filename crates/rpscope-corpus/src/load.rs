@@ -1,6 +1,7 @@
 //! Loading the corpus: the embedded copy, or a directory laid out like `corpus/`.
 
 use crate::case::{AnyCase, ClientCase, ServerCase, TopicFile};
+use rpscope_model::{Browser, Measurement, MeasurementFile};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -17,6 +18,8 @@ pub struct Corpus {
     pub flags: BTreeMap<String, String>,
     /// The topics, sorted by name.
     pub topics: Vec<Topic>,
+    /// What real browsers decided, per browser (`measured/<browser>.toml`).
+    pub measured: BTreeMap<Browser, MeasurementFile>,
 }
 
 /// One topic file.
@@ -57,51 +60,76 @@ struct FlagEntry {
     description: String,
 }
 
-impl Corpus {
-    /// The corpus this crate was built with.
-    pub fn embedded() -> Result<Corpus, Vec<LoadError>> {
-        let files = embedded::CASE_FILES.iter().map(|(name, text)| {
-            (
-                format!("corpus/cases/{name}"),
-                name.to_string(),
-                Ok(text.to_string()),
-            )
-        });
-        Corpus::assemble(
-            ("corpus/flags.toml".into(), Ok(embedded::FLAGS.to_string())),
-            files,
-        )
-    }
+/// `(where it was read, file name, text or the error)`.
+type NamedText = (String, String, Result<String, String>);
 
-    /// A corpus directory: `DIR/flags.toml` and `DIR/cases/*.toml`.
-    pub fn from_dir(dir: &Path) -> Result<Corpus, Vec<LoadError>> {
-        let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| e.to_string());
-        let flags_path = dir.join("flags.toml");
-        let cases = dir.join("cases");
-        let mut paths: Vec<PathBuf> = match std::fs::read_dir(&cases) {
-            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => {
-                return Err(vec![LoadError {
-                    file: cases.display().to_string(),
-                    message: e.to_string(),
-                }]);
-            }
-        };
-        paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
-        paths.sort();
-        let files = paths.into_iter().map(|p| {
+fn read_text(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| e.to_string())
+}
+
+/// Every `*.toml` of `dir`, sorted; a missing directory is an error only when `required`.
+fn toml_files(dir: &Path, required: bool) -> Result<Vec<NamedText>, Vec<LoadError>> {
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            return Err(vec![LoadError {
+                file: dir.display().to_string(),
+                message: e.to_string(),
+            }]);
+        }
+    };
+    paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    paths.sort();
+    Ok(paths
+        .into_iter()
+        .map(|p| {
             let name = p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (p.display().to_string(), name, read(&p))
-        });
-        Corpus::assemble((flags_path.display().to_string(), read(&flags_path)), files)
+            (p.display().to_string(), name, read_text(&p))
+        })
+        .collect())
+}
+
+impl Corpus {
+    /// The corpus this crate was built with.
+    pub fn embedded() -> Result<Corpus, Vec<LoadError>> {
+        let embedded = |dir: &'static str, files: &'static [(&str, &str)]| {
+            files.iter().map(move |(name, text)| {
+                (
+                    format!("corpus/{dir}/{name}"),
+                    name.to_string(),
+                    Ok(text.to_string()),
+                )
+            })
+        };
+        Corpus::assemble(
+            ("corpus/flags.toml".into(), Ok(embedded::FLAGS.to_string())),
+            embedded("cases", embedded::CASE_FILES),
+            embedded("measured", embedded::MEASURED_FILES),
+        )
+    }
+
+    /// A corpus directory: `DIR/flags.toml` and `DIR/cases/*.toml`.
+    ///
+    /// `DIR/measured/*.toml` (browser measurements) is read when it exists.
+    pub fn from_dir(dir: &Path) -> Result<Corpus, Vec<LoadError>> {
+        let flags_path = dir.join("flags.toml");
+        let cases = toml_files(&dir.join("cases"), true)?;
+        let measured = toml_files(&dir.join("measured"), false)?;
+        Corpus::assemble(
+            (flags_path.display().to_string(), read_text(&flags_path)),
+            cases.into_iter(),
+            measured.into_iter(),
+        )
     }
 
     fn assemble(
         flags: (String, Result<String, String>),
-        files: impl Iterator<Item = (String, String, Result<String, String>)>,
+        files: impl Iterator<Item = NamedText>,
+        measured_files: impl Iterator<Item = NamedText>,
     ) -> Result<Corpus, Vec<LoadError>> {
         let mut errors = Vec::new();
         let flags = match flags
@@ -132,11 +160,76 @@ impl Corpus {
                 }),
             }
         }
+        let client_ids: std::collections::BTreeSet<String> = topics
+            .iter()
+            .flat_map(|t| match &t.file {
+                TopicFile::Client(c) => c.cases.iter().map(|c| c.id.clone()).collect(),
+                TopicFile::Server(_) => Vec::new(),
+            })
+            .collect();
+        let mut measured = BTreeMap::new();
+        for (origin, _, text) in measured_files {
+            match text
+                .and_then(|t| toml::from_str::<MeasurementFile>(&t).map_err(|e| e.to_string()))
+            {
+                Ok(file) => {
+                    for id in file.cases.keys().filter(|id| !client_ids.contains(*id)) {
+                        errors.push(LoadError {
+                            file: origin.clone(),
+                            message: format!(
+                                "a measurement for `{id}`, which is no client-side case"
+                            ),
+                        });
+                    }
+                    if measured.insert(file.browser, file).is_some() {
+                        errors.push(LoadError {
+                            file: origin,
+                            message: "a second measurement file for the same browser".into(),
+                        });
+                    }
+                }
+                Err(message) => errors.push(LoadError {
+                    file: origin,
+                    message,
+                }),
+            }
+        }
+        let corpus = Corpus {
+            flags,
+            topics,
+            measured,
+        };
+        errors.extend(corpus.coverage_errors());
         if errors.is_empty() {
-            Ok(Corpus { flags, topics })
+            Ok(corpus)
         } else {
             Err(errors)
         }
+    }
+
+    /// Cases that leave a profile without an expected outcome: they would pass under
+    /// it silently.
+    fn coverage_errors(&self) -> Vec<LoadError> {
+        let mut errors = Vec::new();
+        for (topic, case) in self.client_cases() {
+            let missing: Vec<&str> = case.expected.missing().map(|p| p.as_str()).collect();
+            if !missing.is_empty() {
+                errors.push(LoadError {
+                    file: topic.origin.clone(),
+                    message: format!(
+                        "case `{}` gives no expected outcome for profile(s) {} (name them, or give a `default`)",
+                        case.id,
+                        missing.join(", ")
+                    ),
+                });
+            }
+        }
+        errors
+    }
+
+    /// What `browser` was measured to decide on case `id`, if recorded.
+    pub fn measurement(&self, browser: Browser, id: &str) -> Option<&Measurement> {
+        self.measured.get(&browser)?.cases.get(id)
     }
 
     /// Every client-side case, topic by topic, in file order.

@@ -10,9 +10,7 @@
 //! `corpus/cases/psl-tests.toml` is this module's output, checked in; a test fails
 //! when it drifts from `data/psl/test_psl.txt`.
 
-use crate::case::{
-    ClientCase, ClientTopic, Expected, ExpectedReason, Outcome, ReasonCode, TopicFile,
-};
+use crate::case::{ClientCase, ClientTopic, Expected, ExpectedReason, Outcome, TopicFile};
 use rpscope_core::psl::{PublicSuffixList, SuffixKind};
 use rpscope_core::Reason;
 use std::collections::BTreeSet;
@@ -116,10 +114,9 @@ pub fn import(test_psl: &str, psl: &PublicSuffixList) -> Result<String, String> 
             rp_id: Some(rp_id),
             well_known: None,
             flags,
-            expected: Expected::All(expected),
-            reason: Some(ExpectedReason::All(ReasonCode(reason))),
+            expected: Expected::all(expected),
+            reason: Some(ExpectedReason::all(reason)),
             note: None,
-            measured: None,
         });
     }
     let topic = TopicFile::Client(ClientTopic {

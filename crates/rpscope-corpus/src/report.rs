@@ -1,6 +1,6 @@
 //! Rendering a [`Report`]: human text, JSON, JUnit XML, Markdown.
 
-use crate::run::{CaseResult, Report, Status};
+use crate::run::{CaseResult, Report, RunAs, Status};
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -64,14 +64,10 @@ fn human(r: &Report) -> String {
             res.profile,
             res.expected.as_str(),
             res.expected_reason
-                .as_deref()
                 .map(|r| format!(" ({r})"))
                 .unwrap_or_default(),
             res.actual,
-            res.reason
-                .as_deref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default(),
+            res.reason.map(|r| format!(" ({r})")).unwrap_or_default(),
         );
         if let Some(m) = &res.message {
             let _ = writeln!(out, "                 {m}");
@@ -156,9 +152,8 @@ fn markdown(r: &Report) -> String {
         "| profile | total | passed | failed | skipped | known divergences |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
-    let mut profiles: Vec<&str> = r.results.iter().map(|x| x.profile.as_str()).collect();
-    profiles.dedup();
-    profiles.sort();
+    let mut profiles: Vec<RunAs> = r.results.iter().map(|x| x.profile).collect();
+    profiles.sort_by_key(|p| p.as_str());
     profiles.dedup();
     for p in profiles {
         let of = |pred: &dyn Fn(&CaseResult) -> bool| {

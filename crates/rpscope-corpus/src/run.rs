@@ -6,12 +6,14 @@
 //! Known divergences turn a listed failure into a non-failure, but an entry that
 //! no longer fails (an unexpected pass) or names no case (stale) fails the run.
 
-use crate::case::{ClientCase, Outcome, ServerCase};
+use crate::case::{ClientCase, ServerCase};
 use crate::divergence::KnownDivergences;
 use crate::load::Corpus;
-use rpscope_core::client::{check, ClientRequest, WellKnownResponse};
+use rpscope_core::client::{check, ClientRequest};
 use rpscope_core::server::{verify, ServerRequest, ServerVerdict};
-use rpscope_core::{Profile, PublicSuffixList, Reason, Verdict};
+use rpscope_core::{Profile, PslSnapshots, Reason, Verdict};
+use rpscope_model::Outcome;
+pub use rpscope_model::{Actual, CaseResult, Ceremony, ProfileId, RunAs, Side, Status};
 use serde::Serialize;
 
 /// What an implementation answered for one case.
@@ -47,58 +49,35 @@ pub trait Target {
         Answer::Skipped("this target has no client-side check".into())
     }
 
-    /// Verifies one server-side case as part of `ceremony`.
-    fn verify_server(&mut self, case: &ServerCase, ceremony: Ceremony) -> Answer {
+    /// Verifies one server-side case as part of `ceremony` (`None`: whichever
+    /// ceremony, for targets that verify what a ceremony presents without telling
+    /// the two apart; reported as `server`).
+    fn verify_server(&mut self, case: &ServerCase, ceremony: Option<Ceremony>) -> Answer {
         let _ = (case, ceremony);
         Answer::Skipped("this target has no server-side verification".into())
     }
 
     /// The ceremonies every server-side case runs as, each reported under its own
-    /// name. The default, [`Ceremony::Either`], runs each case once, for targets
-    /// that verify what a ceremony presents without telling the two apart.
+    /// name. The default, none, runs each case once as [`RunAs::Server`].
     fn server_ceremonies(&self) -> Vec<Ceremony> {
-        vec![Ceremony::Either]
+        Vec::new()
     }
 
     /// The client profiles whose expectations this target's verdicts are held to;
-    /// `None` (the default) means every built-in profile.
-    fn client_profiles(&self) -> Option<Vec<Profile>> {
+    /// `None` (the default) means every profile of [`ProfileId::ALL`].
+    fn client_profiles(&self) -> Option<Vec<ProfileId>> {
         None
-    }
-}
-
-/// Which WebAuthn ceremony a server-side case runs as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Ceremony {
-    /// What the ceremony presents, whichever ceremony it is (rpscope's core:
-    /// origin, `crossOrigin`, `topOrigin` and `rpIdHash` are checked alike in
-    /// WebAuthn L3 §7.1 and §7.2). Reported under the profile name `server`.
-    Either,
-    /// Registration (`navigator.credentials.create`, WebAuthn L3 §7.1).
-    Registration,
-    /// Authentication (`navigator.credentials.get`, WebAuthn L3 §7.2).
-    Authentication,
-}
-
-impl Ceremony {
-    /// The name results are reported under: `server`, `registration` or `authentication`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Ceremony::Either => SERVER,
-            Ceremony::Registration => "registration",
-            Ceremony::Authentication => "authentication",
-        }
     }
 }
 
 /// rpscope's own core.
 pub struct Builtin<'a> {
-    psl: &'a PublicSuffixList,
+    psl: &'a PslSnapshots,
 }
 
 impl<'a> Builtin<'a> {
-    /// The built-in core over a Public Suffix List.
-    pub fn new(psl: &'a PublicSuffixList) -> Self {
+    /// The built-in core; each profile decides with its snapshot of `psl`.
+    pub fn new(psl: &'a PslSnapshots) -> Self {
         Builtin { psl }
     }
 }
@@ -109,17 +88,12 @@ impl Target for Builtin<'_> {
     }
 
     fn check_client(&mut self, case: &ClientCase, profile: &Profile) -> Answer {
-        let request = ClientRequest {
-            origin: &case.origin,
-            rp_id: case.rp_id.as_deref(),
-            well_known: case.well_known.as_ref().map(|w| WellKnownResponse {
-                status: w.status,
-                content_type: &w.content_type,
-                body: w.body.as_bytes(),
-                redirects: &w.redirects,
-            }),
-        };
-        let v = check(&request, profile, self.psl);
+        let request = ClientRequest::new(
+            &case.origin,
+            case.rp_id.as_deref(),
+            case.well_known.as_ref(),
+        );
+        let v = check(&request, profile, self.psl.for_profile(profile));
         Answer::Verdict {
             verdict: v.verdict(),
             reason: Some(v.reason()),
@@ -127,7 +101,7 @@ impl Target for Builtin<'_> {
         }
     }
 
-    fn verify_server(&mut self, case: &ServerCase, _: Ceremony) -> Answer {
+    fn verify_server(&mut self, case: &ServerCase, _: Option<Ceremony>) -> Answer {
         let hash = match case.rp_id_hash_bytes() {
             Ok(h) => h,
             Err(e) => return Answer::Error(e),
@@ -143,72 +117,11 @@ impl Target for Builtin<'_> {
             reason: Some(v.reason()),
             explanation: Some(v.explanation().to_string()),
         };
-        match case.policy.compile(self.psl) {
+        match case.policy.compile(self.psl.current()) {
             Ok(policy) => answer(verify(&policy, &request)),
             Err(error) => answer(ServerVerdict::invalid_policy(&request, &error)),
         }
     }
-}
-
-/// How a case fared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Conforms.
-    Pass,
-    /// Does not conform, and is not a known divergence.
-    Fail,
-    /// The target could not express the case.
-    Skip,
-    /// Does not conform, as the known-divergence file says.
-    KnownDivergence,
-    /// Listed as a known divergence, but conforms now: remove the entry.
-    UnexpectedPass,
-    /// The target failed to answer.
-    Error,
-}
-
-impl Status {
-    /// Whether this status fails the run.
-    pub fn fails_run(self) -> bool {
-        matches!(self, Status::Fail | Status::UnexpectedPass | Status::Error)
-    }
-}
-
-/// One case under one profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct CaseResult {
-    /// The case id.
-    pub id: String,
-    /// The profile it ran under.
-    pub profile: String,
-    /// What the corpus expects.
-    pub expected: Outcome,
-    /// The expected reason, where certain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected_reason: Option<String>,
-    /// `accept`, `reject`, `skipped` or `error`.
-    pub actual: String,
-    /// The target's reason code, when it gave one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The verdict's explanation, the skip reason or the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<String>,
-    /// How it fared.
-    pub status: Status,
-    /// Why it fared so, when that is not obvious.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
-/// Client-side or server-side cases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// Client-side cases (run once per profile).
-    Client,
-    /// Server-side cases (run once, reported under the profile name `server`).
-    Server,
 }
 
 /// What to run.
@@ -216,8 +129,8 @@ pub enum Side {
 pub struct Selection<'a> {
     /// Only cases whose id contains this.
     pub filter: Option<&'a str>,
-    /// Only this client profile (all built-in profiles when `None`).
-    pub profile: Option<Profile>,
+    /// Only this client profile (every profile when `None`).
+    pub profile: Option<ProfileId>,
     /// Only this side (both when `None`).
     pub side: Option<Side>,
 }
@@ -257,23 +170,24 @@ pub fn run(
     selection: &Selection<'_>,
     known: &KnownDivergences,
 ) -> Report {
-    let mut profiles: Vec<Profile> = target
+    let mut profiles: Vec<ProfileId> = target
         .client_profiles()
-        .unwrap_or_else(|| Profile::ALL.to_vec());
+        .unwrap_or_else(|| ProfileId::ALL.to_vec());
     if let Some(only) = selection.profile {
-        profiles.retain(|p| p.name == only.name);
+        profiles.retain(|p| *p == only);
     }
     let selected = |id: &str| selection.filter.is_none_or(|f| id.contains(f));
     let mut results = Vec::new();
     if selection.side != Some(Side::Server) {
         for (_, case) in corpus.client_cases().filter(|(_, c)| selected(&c.id)) {
-            for profile in &profiles {
-                let answer = target.check_client(case, profile);
-                let expected = case.expected.for_profile(profile);
-                let reason = case.reason.and_then(|r| r.for_profile(profile));
+            for &profile in &profiles {
+                let answer = target.check_client(case, Profile::get(profile));
+                // The loader refuses a case that leaves a profile uncovered.
+                let expected = case.expected.get(profile).unwrap_or(Outcome::Acceptable);
+                let reason = case.reason.as_ref().and_then(|r| r.get(profile));
                 results.push(judge(
                     &case.id,
-                    profile.name,
+                    RunAs::Profile(profile),
                     expected,
                     reason,
                     answer,
@@ -283,15 +197,19 @@ pub fn run(
         }
     }
     if selection.side != Some(Side::Client) && selection.profile.is_none() {
-        let ceremonies = target.server_ceremonies();
+        let ceremonies: Vec<Option<Ceremony>> = match target.server_ceremonies() {
+            listed if listed.is_empty() => vec![None],
+            listed => listed.into_iter().map(Some).collect(),
+        };
         for (_, case) in corpus.server_cases().filter(|(_, c)| selected(&c.id)) {
             for &ceremony in &ceremonies {
                 let answer = target.verify_server(case, ceremony);
+                let run_as = ceremony.map_or(RunAs::Server, RunAs::Ceremony);
                 results.push(judge(
                     &case.id,
-                    ceremony.as_str(),
+                    run_as,
                     case.expected,
-                    case.reason.map(|r| r.0),
+                    case.reason,
                     answer,
                     known,
                 ));
@@ -316,20 +234,17 @@ pub fn run(
     }
 }
 
-/// The profile name server-side results are reported under.
-pub const SERVER: &str = "server";
-
 fn judge(
     id: &str,
-    profile: &str,
+    profile: RunAs,
     expected: Outcome,
     expected_reason: Option<Reason>,
     answer: Answer,
     known: &KnownDivergences,
 ) -> CaseResult {
     let (actual, reason, explanation, verdict_status, message) = match answer {
-        Answer::Skipped(why) => ("skipped".to_string(), None, Some(why), Status::Skip, None),
-        Answer::Error(why) => ("error".to_string(), None, Some(why), Status::Error, None),
+        Answer::Skipped(why) => (Actual::Skipped, None, Some(why), Status::Skip, None),
+        Answer::Error(why) => (Actual::Error, None, Some(why), Status::Error, None),
         Answer::Verdict {
             verdict,
             reason,
@@ -347,13 +262,7 @@ fn judge(
                     _ => (Status::Pass, None),
                 }
             };
-            (
-                verdict.as_str().to_string(),
-                reason.map(|r| r.code().to_string()),
-                explanation,
-                status,
-                message,
-            )
+            (Actual::from(verdict), reason, explanation, status, message)
         }
     };
     let listed = known.lookup(id, profile);
@@ -380,9 +289,9 @@ fn judge(
     };
     CaseResult {
         id: id.to_owned(),
-        profile: profile.to_owned(),
+        profile,
         expected,
-        expected_reason: expected_reason.map(|r| r.code().to_string()),
+        expected_reason,
         actual,
         reason,
         explanation,

@@ -42,7 +42,7 @@ fn client_lines(case: &ClientCase, profile: &Profile) -> Vec<u8> {
         "{}\n{}\n{}\n{}\n{}\n{}",
         case.origin,
         case.rp_id.as_deref().unwrap_or(""),
-        profile.name,
+        profile.name(),
         wk.map(|w| w.status.to_string()).unwrap_or_default(),
         wk.map(|w| w.content_type.as_str()).unwrap_or(""),
         wk.map(|w| w.body.as_str()).unwrap_or(""),
@@ -59,7 +59,7 @@ pub fn generate(corpus: &Corpus) -> Seeds {
             TopicFile::Client(t) => {
                 for case in &t.cases {
                     add(&mut seeds, "origin_parse", case.origin.clone().into_bytes());
-                    let profiles: &[Profile] = if case.expected.diverges() {
+                    let profiles: &[Profile] = if !case.expected.is_uniform() {
                         Profile::ALL
                     } else {
                         &[Profile::SPEC]

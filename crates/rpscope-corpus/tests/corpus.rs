@@ -1,7 +1,7 @@
 //! The corpus itself: it loads, lints clean, conforms, matches its schema, and
 //! its generated topic matches its source.
 
-use rpscope_core::PublicSuffixList;
+use rpscope_core::PslSnapshots;
 use rpscope_corpus::{lint, run, schema, Builtin, Corpus, KnownDivergences, Selection, Status};
 use std::path::{Path, PathBuf};
 
@@ -37,7 +37,7 @@ fn the_corpus_lints_clean() {
 
 #[test]
 fn the_builtin_core_conforms_to_every_case_under_every_profile() {
-    let psl = PublicSuffixList::vendored();
+    let psl = PslSnapshots::builtin();
     let corpus = embedded();
     let report = run(
         &corpus,
@@ -113,7 +113,7 @@ fn every_topic_file_validates_against_the_case_file_schema() {
 
 #[test]
 fn a_report_validates_against_the_report_schema() {
-    let psl = PublicSuffixList::vendored();
+    let psl = PslSnapshots::builtin();
     let report = run(
         &embedded(),
         &mut Builtin::new(&psl),
@@ -139,9 +139,9 @@ fn a_report_validates_against_the_report_schema() {
 
 #[test]
 fn psl_tests_topic_is_generated_from_test_psl_txt() {
-    let psl = PublicSuffixList::vendored();
+    let psl = PslSnapshots::builtin();
     let source = std::fs::read_to_string(root().join("data/psl/test_psl.txt")).unwrap();
-    let generated = rpscope_corpus::psl_tests::import(&source, &psl).unwrap();
+    let generated = rpscope_corpus::psl_tests::import(&source, psl.current()).unwrap();
     let on_disk = std::fs::read_to_string(root().join("corpus/cases/psl-tests.toml")).unwrap();
     assert!(
         generated == on_disk,
@@ -149,16 +149,15 @@ fn psl_tests_topic_is_generated_from_test_psl_txt() {
     );
 }
 
-/// The `chromium` and `firefox` profiles are held to what the browsers did: every
-/// verdict `rpscope browser --record` wrote into the corpus must be the verdict the
+/// Every browser profile is held to what its browser did: every verdict
+/// `rpscope browser --record` wrote into `corpus/measured/` must be the verdict the
 /// built-in core gives under that browser's profile. This runs without browsers,
 /// so a profile change that contradicts a measurement fails `cargo test`.
 #[test]
 fn the_browser_profiles_agree_with_every_measured_verdict() {
-    use rpscope_core::{Profile, Verdict};
-    use rpscope_corpus::case::MeasuredOutcome;
+    use rpscope_core::Profile;
     use rpscope_corpus::{Answer, Target};
-    let psl = PublicSuffixList::vendored();
+    let psl = PslSnapshots::builtin();
     let corpus = embedded();
     // Measurements the profiles do not model yet, each with why; an entry that no
     // longer contradicts its profile fails the test, so the list cannot go stale.
@@ -173,27 +172,22 @@ fn the_browser_profiles_agree_with_every_measured_verdict() {
     let mut disagreements = Vec::new();
     let mut gaps_seen = Vec::new();
     for (_, case) in corpus.client_cases() {
-        let Some(measured) = &case.measured else {
-            continue;
-        };
-        for profile in [Profile::CHROMIUM, Profile::FIREFOX] {
-            let Some(m) = measured.get(profile.name) else {
+        for (&browser, file) in &corpus.measured {
+            let Some(m) = file.cases.get(&case.id) else {
                 continue;
             };
-            let want = match m.outcome {
-                MeasuredOutcome::Accept => Verdict::Accept,
-                MeasuredOutcome::Reject => Verdict::Reject,
-            };
+            let profile = *Profile::get(browser.profile());
+            let want = m.outcome;
             checked += 1;
             let known = KNOWN_GAPS
                 .iter()
-                .any(|(id, browser, _)| *id == case.id && *browser == profile.name);
+                .any(|(id, b, _)| *id == case.id && *b == browser.as_str());
             match target.check_client(case, &profile) {
                 Answer::Verdict { verdict, .. } if verdict == want => {
                     if known {
                         disagreements.push(format!(
                             "{} [{}]: listed in KNOWN_GAPS but the profile agrees now: remove the entry",
-                            case.id, profile.name
+                            case.id, profile.name()
                         ));
                     }
                 }
@@ -201,14 +195,14 @@ fn the_browser_profiles_agree_with_every_measured_verdict() {
                 other => disagreements.push(format!(
                     "{} [{} {}]: measured {}, profile gives {other:?}",
                     case.id,
-                    profile.name,
+                    profile.name(),
                     m.version,
-                    m.outcome.as_str()
+                    m.outcome
                 )),
             }
         }
     }
-    assert!(checked > 500, "only {checked} measurements");
+    assert!(checked > 700, "only {checked} measurements");
     assert_eq!(
         gaps_seen.len(),
         KNOWN_GAPS.len(),

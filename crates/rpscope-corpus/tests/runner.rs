@@ -1,6 +1,6 @@
 //! The runner's and linter's contracts, on small corpora written for each test.
 
-use rpscope_core::{Profile, PublicSuffixList, Reason, Verdict};
+use rpscope_core::{Profile, PslSnapshots, Reason, Verdict};
 use rpscope_corpus::report::{render, Format};
 use rpscope_corpus::{
     lint, run, Answer, ClientCase, Corpus, KnownDivergences, Selection, Status, Target,
@@ -86,7 +86,7 @@ impl Target for Says {
 fn spec_only() -> Selection<'static> {
     Selection {
         filter: None,
-        profile: Some(Profile::SPEC),
+        profile: Some(rpscope_core::ProfileId::Spec),
         side: None,
     }
 }
@@ -100,7 +100,7 @@ fn a_wrong_verdict_fails_and_the_builtin_passes() {
         (1, 1, Status::Fail)
     );
     assert!(!bad.conforms());
-    let psl = PublicSuffixList::vendored();
+    let psl = PslSnapshots::builtin();
     let good = run(
         &c,
         &mut rpscope_corpus::Builtin::new(&psl),

@@ -20,7 +20,7 @@ use rpscope_core::profile::LeadingDotRpId;
 use rpscope_core::server::presented::{read, Presented};
 use rpscope_core::server::reference::naive_verify;
 use rpscope_core::server::{verify, Policy, ServerRequest, ServerVerdict};
-use rpscope_core::{Profile, PublicSuffixList, Reason, Verdict};
+use rpscope_core::{Profile, PslSnapshots, PublicSuffixList, Reason, Verdict};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
@@ -37,9 +37,14 @@ pub const TARGETS: &[(&str, Oracle)] = &[
     ("batch_jsonl", batch_jsonl),
 ];
 
+fn lists() -> &'static PslSnapshots {
+    static LISTS: OnceLock<PslSnapshots> = OnceLock::new();
+    LISTS.get_or_init(PslSnapshots::builtin)
+}
+
+/// The current list (what server-side checks and profile-free invariants use).
 fn psl() -> &'static PublicSuffixList {
-    static PSL: OnceLock<PublicSuffixList> = OnceLock::new();
-    PSL.get_or_init(PublicSuffixList::vendored)
+    lists().current()
 }
 
 fn profile_named(name: &str) -> Profile {
@@ -115,7 +120,11 @@ pub fn client_check(data: &[u8]) {
         rp_id: input.rp_id,
         well_known: input.well_known,
     };
-    let v = check(&request, &input.profile, psl());
+    let v = check(
+        &request,
+        &input.profile,
+        lists().for_profile(&input.profile),
+    );
     assert_eq!(v.verdict(), v.reason().verdict());
     assert!(!v.explanation().to_string().is_empty());
     if v.verdict() != Verdict::Accept {
@@ -331,7 +340,7 @@ pub fn batch_jsonl(data: &[u8]) {
         data.split(|&b| b == b'\n').count() - usize::from(data.ends_with(b"\n") || data.is_empty());
     let mut out = Vec::new();
     let tally = jsonl::run(data, &mut out, |text, answer| {
-        check::handle_line(text, psl(), answer)
+        check::handle_line(text, lists(), answer)
     })
     .expect("in-memory I/O cannot fail");
     assert_eq!(tally.lines as usize, lines);
@@ -343,7 +352,7 @@ pub fn batch_jsonl(data: &[u8]) {
     let mut cache = verify_cmd::PolicyCache::default();
     let mut out = Vec::new();
     jsonl::run(data, &mut out, |text, answer| {
-        verify_cmd::handle_line(text, psl(), &mut cache, answer)
+        verify_cmd::handle_line(text, lists(), &mut cache, answer)
     })
     .expect("in-memory I/O cannot fail");
     assert_eq!(

@@ -12,8 +12,8 @@
 //! `silent` (never answer `start`).
 
 use rpscope_adapter::protocol::{
-    Capabilities, CaseAnswer, CaseRequest, CeremonyKind, Command, Hello, Implementation,
-    PolicyFeature, ResultKind, SideName, PROTOCOL,
+    Actual, Capabilities, CaseAnswer, CaseRequest, Ceremony, Command, Hello, Implementation,
+    PolicyFeature, Side, PROTOCOL,
 };
 use rpscope_core::PublicSuffixList;
 use std::io::{self, BufRead, Write};
@@ -84,13 +84,13 @@ fn main() -> ExitCode {
                 if is("error", seq) {
                     answer = CaseAnswer {
                         seq,
-                        result: ResultKind::Error,
+                        result: Actual::Error,
                         message: Some("an error, as asked".into()),
                         issue_url: None,
                     };
                 }
                 if is("reject-control", seq) && seq == 0 {
-                    answer.result = ResultKind::Reject;
+                    answer.result = Actual::Reject;
                     answer.message = Some("rejected, as asked".into());
                 }
                 serde_json::to_string(&answer)
@@ -126,8 +126,8 @@ fn hello(wrong_protocol: bool) -> Hello {
             homepage: None,
         },
         capabilities: Capabilities {
-            sides: vec![SideName::Server],
-            ceremonies: vec![CeremonyKind::Registration, CeremonyKind::Authentication],
+            sides: vec![Side::Server],
+            ceremonies: vec![Ceremony::Registration, Ceremony::Authentication],
             policy_features: vec![
                 PolicyFeature::MultipleRpIds,
                 PolicyFeature::MultipleOrigins,
@@ -146,12 +146,12 @@ fn hello(wrong_protocol: bool) -> Hello {
 fn answer(seq: u64, case: &CaseRequest, psl: &PublicSuffixList) -> CaseAnswer {
     let (result, message) = match case {
         CaseRequest::Client(_) => (
-            ResultKind::Skipped,
+            Actual::Skipped,
             Some("the reference adapter has no client side".into()),
         ),
         CaseRequest::Server(request) => match rpscope_adapter::reference::verify(request, psl) {
-            Ok(()) => (ResultKind::Accept, None),
-            Err(why) => (ResultKind::Reject, Some(why)),
+            Ok(()) => (Actual::Accept, None),
+            Err(why) => (Actual::Reject, Some(why)),
         },
     };
     CaseAnswer {

@@ -40,6 +40,30 @@ pub struct ClientRequest<'a> {
     pub well_known: Option<WellKnownResponse<'a>>,
 }
 
+impl<'a> ClientRequest<'a> {
+    /// A request over owned inputs, as corpus cases, batch lines and adapter
+    /// requests hold them.
+    ///
+    /// ```
+    /// use rpscope_core::{client::ClientRequest, WellKnown};
+    /// let doc = WellKnown { status: 200, content_type: "application/json".into(),
+    ///                       body: r#"{"origins":["https://example.co.uk"]}"#.into(), redirects: vec![] };
+    /// let request = ClientRequest::new("https://example.co.uk", Some("example.com"), Some(&doc));
+    /// assert_eq!(request.well_known.unwrap().status, 200);
+    /// ```
+    pub fn new(
+        origin: &'a str,
+        rp_id: Option<&'a str>,
+        well_known: Option<&'a rpscope_model::WellKnown>,
+    ) -> Self {
+        ClientRequest {
+            origin,
+            rp_id,
+            well_known: well_known.map(WellKnownResponse::from),
+        }
+    }
+}
+
 /// Decides a client-side request under a profile.
 ///
 /// ```
@@ -144,7 +168,7 @@ pub fn check(
             };
             let detail = format!(
                 "the {} profile compares RP IDs as written, and this one's canonical form is `{}`",
-                profile.name,
+                profile.name(),
                 rp_id.as_str()
             );
             Err((reason, Context::Detail(detail)))
@@ -199,7 +223,7 @@ fn related(
         context: Context::RelatedOrigins {
             local,
             outcome,
-            profile: profile.name,
+            profile: profile.name(),
         },
     }
 }

@@ -29,6 +29,17 @@ pub struct WellKnownResponse<'a> {
     pub redirects: &'a [String],
 }
 
+impl<'a> From<&'a rpscope_model::WellKnown> for WellKnownResponse<'a> {
+    fn from(w: &'a rpscope_model::WellKnown) -> Self {
+        WellKnownResponse {
+            status: w.status,
+            content_type: &w.content_type,
+            body: w.body.as_bytes(),
+            redirects: &w.redirects,
+        }
+    }
+}
+
 /// Why a related-origins document did not admit the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RelatedOriginsFailure {

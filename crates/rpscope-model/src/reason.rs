@@ -7,7 +7,19 @@
 use std::fmt;
 
 /// Whether the ceremony may go ahead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// The caller may use the RP ID.
@@ -34,8 +46,12 @@ impl fmt::Display for Verdict {
 
 macro_rules! reasons {
     ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $verdict:ident, $summary:literal), )+) => {
-        /// Why a client-side verdict was reached. See [`Reason::code`] for the stable string.
+        /// Why a verdict was reached. See [`Reason::code`] for the stable string.
+        ///
+        /// New codes may be added in any release (hence `#[non_exhaustive]`); none is
+        /// ever renamed or removed.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Reason {
             $( $(#[$doc])* $variant, )+
         }
@@ -62,7 +78,7 @@ macro_rules! reasons {
             /// Looks a reason up by its code.
             ///
             /// ```
-            /// use rpscope_core::Reason;
+            /// use rpscope_model::Reason;
             /// assert_eq!(Reason::from_code("rp-id-not-suffix"), Some(Reason::RpIdNotSuffix));
             /// assert_eq!(Reason::from_code("no-such-code"), None);
             /// ```
@@ -205,6 +221,21 @@ impl<'de> serde::Deserialize<'de> for Reason {
         let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Reason::from_code(&code)
             .ok_or_else(|| serde::de::Error::custom(format_args!("unknown reason code `{code}`")))
+    }
+}
+
+impl schemars::JsonSchema for Reason {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ReasonCode".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.code()).collect();
+        schemars::json_schema!({
+            "description": "A stable rpscope reason code.",
+            "type": "string",
+            "enum": codes,
+        })
     }
 }
 

@@ -1,0 +1,203 @@
+//! The registry of client profiles, browsers and Public Suffix List snapshots.
+//!
+//! A profile's rules live in `rpscope_core::Profile`; its identity lives here, so that
+//! the corpus, reports, the command line and the adapter protocol name profiles
+//! without depending on the core. Every list of profiles anywhere in rpscope is
+//! [`ProfileId::ALL`].
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A client profile: the spec read literally, or one browser as measured.
+///
+/// Serialised as its name (`"spec"`, `"chromium"`, `"firefox"`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ProfileId {
+    /// WebAuthn Level 3, HTML and URL as written.
+    Spec,
+    /// Chromium, as read from its sources and measured.
+    Chromium,
+    /// Firefox ESR, as read from its sources and measured.
+    Firefox,
+}
+
+impl ProfileId {
+    /// Every profile, the default first.
+    pub const ALL: &'static [ProfileId] =
+        &[ProfileId::Spec, ProfileId::Chromium, ProfileId::Firefox];
+
+    /// The name used on the command line, in corpus files and in reports.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ProfileId::Spec => "spec",
+            ProfileId::Chromium => "chromium",
+            ProfileId::Firefox => "firefox",
+        }
+    }
+
+    /// Looks a profile up by name.
+    ///
+    /// ```
+    /// use rpscope_model::ProfileId;
+    /// assert_eq!(ProfileId::from_name("firefox"), Some(ProfileId::Firefox));
+    /// assert_eq!(ProfileId::from_name("safari"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<ProfileId> {
+        ProfileId::ALL.iter().copied().find(|p| p.as_str() == name)
+    }
+
+    /// One line saying what the profile models, for help texts.
+    pub const fn description(self) -> &'static str {
+        match self {
+            ProfileId::Spec => "WebAuthn Level 3, HTML and URL as written",
+            ProfileId::Chromium => "Chromium 156 as read from its sources and measured",
+            ProfileId::Firefox => "Firefox ESR 153 as read from its sources and measured",
+        }
+    }
+
+    /// The browser this profile models, if it models one.
+    pub const fn browser(self) -> Option<Browser> {
+        match self {
+            ProfileId::Spec => None,
+            ProfileId::Chromium => Some(Browser::Chromium),
+            ProfileId::Firefox => Some(Browser::Firefox),
+        }
+    }
+
+    /// The Public Suffix List snapshot the profile decides with (`--psl` overrides it).
+    pub const fn psl_snapshot(self) -> PslSnapshotId {
+        match self {
+            ProfileId::Spec | ProfileId::Chromium | ProfileId::Firefox => PslSnapshotId::Vendored,
+        }
+    }
+
+    /// The profile names joined with `sep`, for help texts and error messages.
+    pub fn names(sep: &str) -> String {
+        let names: Vec<&str> = ProfileId::ALL.iter().map(|p| p.as_str()).collect();
+        names.join(sep)
+    }
+}
+
+impl fmt::Display for ProfileId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A real browser the oracle drives and measurements are recorded for.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Browser {
+    /// Chromium (headless, DevTools virtual authenticator).
+    Chromium,
+    /// Firefox ESR (WebDriver virtual authenticator).
+    Firefox,
+}
+
+impl Browser {
+    /// Every browser, in report order.
+    pub const ALL: &'static [Browser] = &[Browser::Chromium, Browser::Firefox];
+
+    /// The name used on the command line and for measurement files.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Browser::Chromium => "chromium",
+            Browser::Firefox => "firefox",
+        }
+    }
+
+    /// The name people call it.
+    pub const fn display_name(self) -> &'static str {
+        match self {
+            Browser::Chromium => "Chromium",
+            Browser::Firefox => "Firefox ESR",
+        }
+    }
+
+    /// The profile that models this browser (its verdicts are held to that profile).
+    pub const fn profile(self) -> ProfileId {
+        match self {
+            Browser::Chromium => ProfileId::Chromium,
+            Browser::Firefox => ProfileId::Firefox,
+        }
+    }
+
+    /// Looks a browser up by name.
+    pub fn from_name(name: &str) -> Option<Browser> {
+        Browser::ALL.iter().copied().find(|b| b.as_str() == name)
+    }
+}
+
+impl fmt::Display for Browser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A Public Suffix List snapshot a profile can decide with.
+///
+/// `rpscope_core::psl::PslSnapshots` holds the parsed lists; a snapshot is data: the
+/// vendored list, or the vendored list with a recorded difference (rules a browser's
+/// copy lacks or has on top).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum PslSnapshotId {
+    /// The list vendored in `data/psl/` (see its `PROVENANCE.md`).
+    Vendored,
+}
+
+impl PslSnapshotId {
+    /// Every snapshot.
+    pub const ALL: &'static [PslSnapshotId] = &[PslSnapshotId::Vendored];
+
+    /// The snapshot's name, as recorded with measurements.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PslSnapshotId::Vendored => "vendored",
+        }
+    }
+}
+
+impl fmt::Display for PslSnapshotId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for &p in ProfileId::ALL {
+            assert_eq!(ProfileId::from_name(p.as_str()), Some(p));
+            let json = serde_json_name(&p);
+            assert_eq!(json, p.as_str());
+        }
+        for &b in Browser::ALL {
+            assert_eq!(Browser::from_name(b.as_str()), Some(b));
+            assert_eq!(b.profile().browser(), Some(b));
+        }
+        assert_eq!(ProfileId::names(", "), "spec, chromium, firefox");
+    }
+
+    fn serde_json_name(p: &ProfileId) -> String {
+        serde_json::to_value(p)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
