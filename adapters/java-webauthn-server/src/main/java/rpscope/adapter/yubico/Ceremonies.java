@@ -98,10 +98,13 @@ final class Ceremonies {
       Protocol.log(id + ": " + e.getMessage());
       e.getCause().printStackTrace(System.err);
       return Protocol.error(seq, e.getMessage());
-    } catch (BadRequest | RuntimeException e) {
+    } catch (BadRequest e) {
+      Protocol.log(id + ": unusable request: " + e.getMessage());
+      return Protocol.error(seq, "adapter: unusable request: " + e.getMessage());
+    } catch (RuntimeException e) {
       Protocol.log(id + ": adapter failure: " + e);
       e.printStackTrace(System.err);
-      return Protocol.error(seq, "adapter bug: " + e.getMessage());
+      return Protocol.error(seq, "adapter bug: " + e);
     }
   }
 

@@ -84,7 +84,7 @@ final class Mapping {
     }
   }
 
-  static Config of(JsonNode policy) throws Skip {
+  static Config of(JsonNode policy) throws Skip, Ceremonies.BadRequest {
     List<String> rpIds = strings(policy.get("rp_ids"), "rp_ids");
     List<String> origins = strings(policy.get("origins"), "origins");
     List<String> topOrigins =
@@ -153,14 +153,14 @@ final class Mapping {
     return new Config(rpIds.get(0), configured, allowOriginPort, allowOriginSubdomain);
   }
 
-  private static List<String> strings(JsonNode node, String field) {
+  private static List<String> strings(JsonNode node, String field) throws Ceremonies.BadRequest {
     if (node == null || !node.isArray()) {
-      throw new IllegalArgumentException("policy." + field + " is not an array");
+      throw new Ceremonies.BadRequest("policy." + field + " is not an array", null);
     }
     List<String> out = new ArrayList<>();
     for (JsonNode n : node) {
       if (!n.isTextual()) {
-        throw new IllegalArgumentException("policy." + field + " has an entry that is not a string");
+        throw new Ceremonies.BadRequest("policy." + field + " has an entry that is not a string", null);
       }
       out.add(n.textValue());
     }
