@@ -28,9 +28,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The two ceremonies as webauthn4j's reference documentation writes them: a {@link
- * WebAuthnManager} from {@code createNonStrictWebAuthnManager()} (the factory it documents for
- * RPs that do not verify attestation trust), {@code parseRegistrationResponseJSON} / {@code
+ * The two ceremonies as webauthn4j's documentation and samples write them: a {@link
+ * WebAuthnManager} from {@code createNonStrictWebAuthnManager()} (its samples call it the
+ * configuration recommended for most web applications), {@code parseRegistrationResponseJSON} / {@code
  * parseAuthenticationResponseJSON} on the browser's JSON, then {@code verify} with {@link
  * RegistrationParameters} / {@link AuthenticationParameters} around a {@link ServerProperty}.
  */
