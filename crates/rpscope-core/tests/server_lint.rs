@@ -8,7 +8,7 @@ fn codes(policy: &Policy, deployment: &Deployment<'_>) -> Vec<(Severity, &'stati
     let psl = PublicSuffixList::vendored();
     lint(policy, deployment, &psl)
         .into_iter()
-        .map(|f| (f.severity, f.code))
+        .map(|f| (f.severity, f.code.as_str()))
         .collect()
 }
 
@@ -240,4 +240,39 @@ fn a_host_without_a_scheme_is_flagged() {
         ),
         [(Severity::Warning, "app-origin-without-scheme")]
     );
+}
+
+/// `docs/lint.md` lists every lint code with its severity, and nothing else.
+#[test]
+fn docs_lint_md_lists_every_code_with_its_severity() {
+    use rpscope_core::server::lint::LintCode;
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/lint.md"),
+    )
+    .unwrap();
+    let rows: Vec<(String, String)> = docs
+        .lines()
+        .filter_map(|l| {
+            let mut cells = l.strip_prefix("| `")?.splitn(3, " | ");
+            let code = cells.next()?.strip_suffix('`')?.to_owned();
+            Some((code, cells.next()?.to_owned()))
+        })
+        .collect();
+    for code in LintCode::ALL {
+        let severity = match code.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        assert!(
+            rows.iter()
+                .any(|(c, s)| c == code.as_str() && s == severity),
+            "docs/lint.md has no row `{code}` | {severity}"
+        );
+    }
+    for (code, _) in &rows {
+        assert!(
+            LintCode::ALL.iter().any(|c| c.as_str() == code),
+            "docs/lint.md lists `{code}`, which is no lint code"
+        );
+    }
 }

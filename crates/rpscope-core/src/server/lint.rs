@@ -28,13 +28,94 @@ pub enum Severity {
     Warning,
 }
 
+// A lint finding's stable code. Each code fixes its severity; `docs/lint.md` lists
+// every code (a test holds the two together). New codes may be added; none is renamed.
+macro_rules! lint_codes {
+    ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $severity:ident), )+) => {
+        /// A stable lint code (see `docs/lint.md`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum LintCode {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl LintCode {
+            /// Every code, in the order of `docs/lint.md`.
+            pub const ALL: &'static [LintCode] = &[ $( LintCode::$variant, )+ ];
+
+            /// The kebab-case code, e.g. `"port-not-configured"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( LintCode::$variant => $code, )+ }
+            }
+
+            /// The severity every finding with this code has.
+            pub const fn severity(self) -> Severity {
+                match self { $( LintCode::$variant => Severity::$severity, )+ }
+            }
+        }
+    };
+}
+
+lint_codes! {
+    /// the policy does not compile (one finding per problem: empty `rp_ids`, non-canonical or IP RP IDs, paths, queries, userinfo, misplaced `*`, wildcards over public suffixes, `null`)
+    InvalidPolicy = ("invalid-policy", Error),
+    /// an RP ID is a public suffix (`github.io`, `lan`): browsers let no page claim it
+    RpIdPublicSuffix = ("rp-id-public-suffix", Error),
+    /// an origin's host is an IP address: browsers never run WebAuthn there
+    IpAddressOrigin = ("ip-address-origin", Error),
+    /// an `http://` origin on a host other than localhost
+    InsecureOrigin = ("insecure-origin", Error),
+    /// an origin is not inside any RP ID and no related-origins document was given (wildcards cannot be covered by one)
+    OriginOutsideRpIds = ("origin-outside-rp-ids", Error),
+    /// an origin needs the related-origins document and it does not list it
+    RelatedOriginsMissingOrigin = ("related-origins-missing-origin", Error),
+    /// an origin is listed, but after 5 other labels: browsers skip it
+    RelatedOriginsLabelLimit = ("related-origins-label-limit", Error),
+    /// the document is not `{"origins": [strings]}`
+    RelatedOriginsBadJson = ("related-origins-bad-json", Error),
+    /// users reach the RP on a port the policy does not list for that host (the home-lab case)
+    PortNotConfigured = ("port-not-configured", Error),
+    /// users reach the RP at an origin no pattern admits
+    ServedOriginNotAllowed = ("served-origin-not-allowed", Error),
+    /// a `served_at` entry is not a URL
+    ServedAtInvalid = ("served-at-invalid", Error),
+    /// an origin is written differently from what browsers send (trailing `/`, `:443`, case); string-comparing libraries will not match it
+    OriginNotNormalForm = ("origin-not-normal-form", Warning),
+    /// `http://*.localhost`: Chromium and Firefox allow it, the spec only `localhost`
+    HttpLocalhostSubdomain = ("http-localhost-subdomain", Warning),
+    /// a subdomain wildcard admits every subdomain, including user content and dangling DNS
+    WildcardAdmitsAnySubdomain = ("wildcard-admits-any-subdomain", Warning),
+    /// the document names more than 5 distinct labels
+    RelatedOriginsOverLabelLimit = ("related-origins-over-label-limit", Warning),
+    /// `allow_cross_origin` with no `top_origins`: every cross-origin ceremony fails
+    CrossOriginWithoutTopOrigins = ("cross-origin-without-top-origins", Warning),
+    /// `top_origins` without `allow_cross_origin`
+    TopOriginsUnused = ("top-origins-unused", Warning),
+    /// an entry without a scheme (`login.example.com`) is matched as an exact app string, never as the web origin
+    AppOriginWithoutScheme = ("app-origin-without-scheme", Warning),
+    /// an `android:apk-key-hash:` value is not 43 unpadded base64url characters
+    ApkKeyHashShape = ("apk-key-hash-shape", Warning),
+}
+
+impl fmt::Display for LintCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for LintCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One problem and its fix.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Finding {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable kebab-case code.
-    pub code: &'static str,
+    /// The stable code (its severity is `severity`).
+    pub code: LintCode,
     /// What goes wrong.
     pub message: String,
     /// How to fix it.
@@ -67,19 +148,19 @@ pub struct Deployment<'a> {
 /// Lints a policy and its deployment.
 ///
 /// ```
-/// use rpscope_core::server::{lint::{lint, Deployment}, Policy};
+/// use rpscope_core::server::{lint::{lint, Deployment, LintCode}, Policy};
 /// use rpscope_core::PublicSuffixList;
 /// let psl = PublicSuffixList::vendored();
 /// let policy = Policy { rp_ids: vec!["pve.example.com".into()], origins: vec!["https://local.pve.example.com".into()], ..Policy::default() };
 /// let served = ["https://local.pve.example.com:8006/".to_string()];
 /// let findings = lint(&policy, &Deployment { served_at: &served, ..Deployment::default() }, &psl);
-/// assert!(findings.iter().any(|f| f.code == "port-not-configured"));
+/// assert!(findings.iter().any(|f| f.code == LintCode::PortNotConfigured));
 /// ```
 pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut add = |severity, code, message: String, fix: String| {
+    let mut add = |code: LintCode, message: String, fix: String| {
         out.push(Finding {
-            severity,
+            severity: code.severity(),
             code,
             message,
             fix,
@@ -89,14 +170,13 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
     let compiled = policy.compile(psl);
     if let Err(e) = &compiled {
         for problem in &e.problems {
-            add(Severity::Error, "invalid-policy", problem.clone(), "correct the entry as the message says; rpscope refuses the whole policy until then".into());
+            add(LintCode::InvalidPolicy, problem.clone(), "correct the entry as the message says; rpscope refuses the whole policy until then".into());
         }
     }
     for id in &policy.rp_ids {
         if psl.public_suffix(id).is_some_and(|s| s.len() == id.len()) {
             add(
-                Severity::Error,
-                "rp-id-public-suffix",
+                LintCode::RpIdPublicSuffix,
                 format!(
                     "the RP ID `{id}` is a public suffix: browsers refuse to let any page claim it"
                 ),
@@ -118,9 +198,7 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
             continue;
         }
         if *text != normal {
-            add(
-                Severity::Warning,
-                "origin-not-normal-form",
+            add(LintCode::OriginNotNormalForm,
                 format!("`{text}` is written differently from the origin browsers send (`{normal}`); rpscope normalises it, but libraries that compare strings (SimpleWebAuthn, py_webauthn #90) will not match"),
                 format!("write `{normal}`"),
             );
@@ -139,8 +217,7 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
             || host.starts_with('[')
         {
             add(
-                Severity::Error,
-                "ip-address-origin",
+                LintCode::IpAddressOrigin,
                 format!("`{normal}` has an IP-address host: browsers never run WebAuthn there"),
                 "serve the RP under a domain name and list that origin".into(),
             );
@@ -150,24 +227,18 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
         let local = bare == "localhost" || bare.ends_with(".localhost");
         let insecure = scheme.as_str() == "http" && !local;
         if insecure {
-            add(
-                Severity::Error,
-                "insecure-origin",
+            add(LintCode::InsecureOrigin,
                 format!("`{normal}` is http on a host that is not localhost: browsers expose WebAuthn only to secure contexts"),
                 format!("serve it over https and list `https://{}` instead", &normal["http://".len()..]),
             );
         } else if scheme.as_str() == "http" && bare != "localhost" {
-            add(
-                Severity::Warning,
-                "http-localhost-subdomain",
+            add(LintCode::HttpLocalhostSubdomain,
                 format!("`{normal}` is http on a `*.localhost` name: Chromium and Firefox allow it, the WebAuthn spec allows only `localhost` itself"),
                 "use http://localhost:<port> for development, or https".into(),
             );
         }
         if *subdomains {
-            add(
-                Severity::Warning,
-                "wildcard-admits-any-subdomain",
+            add(LintCode::WildcardAdmitsAnySubdomain,
                 format!("`{normal}` admits every subdomain of `{host}`, including any that serve user content or whose DNS points at services you no longer control"),
                 format!("list the subdomains you run, or make sure no one else can serve pages under `{host}`"),
             );
@@ -203,10 +274,10 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
         }
     }
     if policy.allow_cross_origin && policy.top_origins.is_empty() {
-        add(Severity::Warning, "cross-origin-without-top-origins", "`allow_cross_origin` is true but `top_origins` is empty: every cross-origin ceremony will be rejected".into(), "list the pages allowed to embed the RP in `top_origins`, or set `allow_cross_origin = false`".into());
+        add(LintCode::CrossOriginWithoutTopOrigins, "`allow_cross_origin` is true but `top_origins` is empty: every cross-origin ceremony will be rejected".into(), "list the pages allowed to embed the RP in `top_origins`, or set `allow_cross_origin = false`".into());
     }
     if !policy.allow_cross_origin && !policy.top_origins.is_empty() {
-        add(Severity::Warning, "top-origins-unused", "`top_origins` is set but `allow_cross_origin` is false: the list is never used".into(), "set `allow_cross_origin = true` if the RP is meant to be embedded, or remove `top_origins`".into());
+        add(LintCode::TopOriginsUnused, "`top_origins` is set but `allow_cross_origin` is false: the list is never used".into(), "set `allow_cross_origin = true` if the RP is meant to be embedded, or remove `top_origins`".into());
     }
     if let Some(body) = deployment.well_known {
         check_document_size(body, policy, psl, &mut add);
@@ -215,13 +286,11 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
     out
 }
 
-type Add<'f> = dyn FnMut(Severity, &'static str, String, String) + 'f;
+type Add<'f> = dyn FnMut(LintCode, String, String) + 'f;
 
 fn check_app_origin(text: &str, add: &mut Add<'_>) {
     if !text.contains(':') {
-        add(
-            Severity::Warning,
-            "app-origin-without-scheme",
+        add(LintCode::AppOriginWithoutScheme,
             format!("`{text}` has no scheme, so it is matched as an app origin, exactly; no browser sends it as an origin"),
             format!("if it is a web origin, write `https://{text}`"),
         );
@@ -231,9 +300,7 @@ fn check_app_origin(text: &str, add: &mut Add<'_>) {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if hash.len() != 43 || !base64url {
-            add(
-                Severity::Warning,
-                "apk-key-hash-shape",
+            add(LintCode::ApkKeyHashShape,
                 format!("`{text}`: Android sends the SHA-256 of the signing certificate as 43 unpadded base64url characters; this one is {} characters{}", hash.len(), if base64url { "" } else { " and not base64url" }),
                 "copy the value from a real assertion's clientDataJSON.origin, or compute base64url(sha256(cert)) without `=` padding".into(),
             );
@@ -281,9 +348,7 @@ fn check_scope(
         } else {
             "no related-origins document was given for it"
         };
-        add(
-            Severity::Error,
-            "origin-outside-rp-ids",
+        add(LintCode::OriginOutsideRpIds,
             format!("`{normal}` is not inside any RP ID of the policy ({}), and {how}: browsers will refuse every ceremony there", policy.rp_ids.join(", ")),
             format!("serve https://{first}/.well-known/webauthn listing `{normal}` (and pass it with --well-known), or use an RP ID that `{normal}` is inside"),
         );
@@ -300,21 +365,15 @@ fn check_scope(
     };
     match validate_related_origins(&url.origin(), &response, &Profile::SPEC.related_origins, psl) {
         Ok(_) => {}
-        Err(RelatedOriginsFailure::LabelLimit { max_labels }) => add(
-            Severity::Error,
-            "related-origins-label-limit",
+        Err(RelatedOriginsFailure::LabelLimit { max_labels }) => add(LintCode::RelatedOriginsLabelLimit,
             format!("`{normal}` is listed in https://{first}/.well-known/webauthn, but after {max_labels} other registrable-domain labels: browsers skip it"),
             format!("move `{normal}` before the other entries, or cut the document to {max_labels} distinct labels"),
         ),
-        Err(RelatedOriginsFailure::BadJson(why)) => add(
-            Severity::Error,
-            "related-origins-bad-json",
+        Err(RelatedOriginsFailure::BadJson(why)) => add(LintCode::RelatedOriginsBadJson,
             format!("https://{first}/.well-known/webauthn is not a valid document: {why}"),
             "serve `{\"origins\": [\"https://…\", …]}` with Content-Type application/json".into(),
         ),
-        Err(_) => add(
-            Severity::Error,
-            "related-origins-missing-origin",
+        Err(_) => add(LintCode::RelatedOriginsMissingOrigin,
             format!("`{normal}` is not inside any RP ID of the policy, and https://{first}/.well-known/webauthn does not list it: browsers will refuse every ceremony there"),
             format!("add `{normal}` to the `origins` array of https://{first}/.well-known/webauthn"),
         ),
@@ -324,8 +383,7 @@ fn check_scope(
 fn check_served(url: &str, compiled: &CompiledPolicy, add: &mut Add<'_>) {
     let Ok(parsed) = url::Url::parse(url) else {
         add(
-            Severity::Error,
-            "served-at-invalid",
+            LintCode::ServedAtInvalid,
             format!("`{url}` in `served_at` is not a URL"),
             "write the full URL users open, e.g. https://host:port/".into(),
         );
@@ -344,16 +402,13 @@ fn check_served(url: &str, compiled: &CompiledPolicy, add: &mut Add<'_>) {
         .iter()
         .any(|p| matches!(p, Pattern::Web { host, scheme, subdomains: false, .. } if *host == web.host && *scheme == web.scheme));
     if same_host_other_port {
-        add(
-            Severity::Error,
-            "port-not-configured",
+        add(LintCode::PortNotConfigured,
             format!("users reach the RP at `{origin}`, but the policy lists `{}` only with another port: browsers put the port into clientDataJSON.origin, so every ceremony there fails the origin check", default),
             format!("add `{origin}` to `origins` (or `{default}:*` to admit any port on that host)"),
         );
     } else {
         add(
-            Severity::Error,
-            "served-origin-not-allowed",
+            LintCode::ServedOriginNotAllowed,
             format!(
                 "users reach the RP at `{origin}`, which no origin pattern of the policy admits"
             ),
@@ -382,9 +437,7 @@ fn check_document_size(body: &[u8], policy: &Policy, psl: &PublicSuffixList, add
     let max = Profile::SPEC.related_origins.max_labels;
     if labels.len() > max {
         let first = policy.rp_ids.first().map_or("", String::as_str);
-        add(
-            Severity::Warning,
-            "related-origins-over-label-limit",
+        add(LintCode::RelatedOriginsOverLabelLimit,
             format!("https://{first}/.well-known/webauthn names {} distinct registrable-domain labels ({}); browsers consider only the first {max}", labels.len(), labels.join(", ")),
             format!("keep at most {max} labels (brand and country domains that share a label, like example.com and example.co.uk, count once)"),
         );
