@@ -3,14 +3,14 @@
 //!
 //! It parses the presented origin with the `url` crate, walks every pattern, and
 //! compares fields; it allocates freely and costs time in the number of patterns.
-//! Property tests and the `matcher_differential` fuzz target hold [`verify`](super::verify)
-//! (the compiled, allocation-free matcher) to the same answers.
+//! Property tests (`tests/matcher_properties.rs`) and the `matcher_differential` fuzz
+//! target hold `rpscope_core::server::verify` (the compiled, allocation-free matcher) to
+//! the same answers.
 
-use crate::psl::PublicSuffixList;
-use crate::reason::Reason;
-use crate::server::pattern::{Pattern, PortRule};
-use crate::server::policy::Policy;
-use crate::server::verify::ServerRequest;
+use rpscope_core::psl::PublicSuffixList;
+use rpscope_core::server::pattern::{Pattern, PortRule};
+use rpscope_core::server::{Policy, ServerRequest};
+use rpscope_core::Reason;
 use sha2::{Digest, Sha256};
 
 /// A presented origin as plain fields.

@@ -114,16 +114,6 @@ impl OriginMatcher {
         m
     }
 
-    /// How many patterns were compiled.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Looks a presented string up among the exact and app origins, before any
     /// reading: a hit is valid by construction, since every key is in normal form
     /// and app patterns never look like web origins.

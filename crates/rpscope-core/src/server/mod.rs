@@ -12,16 +12,14 @@
 //! | [`lint`] | problems in a configuration, with fixes (`rpscope lint`) |
 //! | [`pattern`] | origin patterns and their normal form |
 //! | [`presented`] | reading a presented origin without allocating |
-//! | [`matcher`] | the compiled matcher |
-//! | [`reference`] | a naive reference verifier the matcher is tested against |
+//! | `matcher` | the compiled matcher (internal; its answers are `verify`'s) |
 //! | [`verify`](mod@verify) | the verification steps and their verdict |
 
 pub mod lint;
-pub mod matcher;
+mod matcher;
 pub mod pattern;
 pub mod policy;
 pub mod presented;
-pub mod reference;
 pub mod verify;
 
 pub use matcher::Matched;
