@@ -5,7 +5,7 @@
 //! parse JSON, decide, serialise) over an in-memory mixed workload into a sink.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use rpscope_cli::{check, jsonl};
+use rpscope_batch::{check, jsonl};
 use rpscope_core::client::{self, ClientRequest, WellKnownResponse};
 use rpscope_core::{Profile, PslSnapshots, PublicSuffixList};
 use std::hint::black_box;

@@ -7,7 +7,6 @@ pub mod browser;
 pub mod check;
 pub mod conformance;
 pub mod corpus;
-pub mod jsonl;
 pub mod lint;
 pub mod matrix;
 pub mod verify;

@@ -5,8 +5,8 @@
 //! checked-in seeds drift from the corpus. Formats (see `rpscope-oracles`):
 //!
 //! * `origin_parse`: one origin or pattern string;
-//! * `client_check`, `related_origins`: lines origin, RP ID, profile, status,
-//!   content type, then the body;
+//! * `client_check`, `related_origins`: a [`ClientQuestion`] in its line form (origin,
+//!   RP ID, profile, status, content type, redirects, then the body);
 //! * `policy_compile`: a policy as JSON;
 //! * `batch_jsonl`: one file per topic, a `check --batch` or `verify --batch` line per case.
 //!
@@ -15,7 +15,7 @@
 
 use crate::case::{ClientCase, TopicFile};
 use crate::load::Corpus;
-use rpscope_core::Profile;
+use rpscope_model::{ClientQuestion, ProfileId};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -36,17 +36,14 @@ fn add(seeds: &mut Seeds, target: &'static str, bytes: Vec<u8>) {
     seeds.entry(target).or_default().insert(name, bytes);
 }
 
-fn client_lines(case: &ClientCase, profile: &Profile) -> Vec<u8> {
-    let wk = case.well_known.as_ref();
-    format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        case.origin,
-        case.rp_id.as_deref().unwrap_or(""),
-        profile.name(),
-        wk.map(|w| w.status.to_string()).unwrap_or_default(),
-        wk.map(|w| w.content_type.as_str()).unwrap_or(""),
-        wk.map(|w| w.body.as_str()).unwrap_or(""),
-    )
+fn client_lines(case: &ClientCase, profile: ProfileId) -> Vec<u8> {
+    ClientQuestion {
+        origin: case.origin.clone(),
+        rp_id: case.rp_id.clone(),
+        profile,
+        well_known: case.well_known.clone(),
+    }
+    .to_lines()
     .into_bytes()
 }
 
@@ -59,12 +56,12 @@ pub fn generate(corpus: &Corpus) -> Seeds {
             TopicFile::Client(t) => {
                 for case in &t.cases {
                     add(&mut seeds, "origin_parse", case.origin.clone().into_bytes());
-                    let profiles: &[Profile] = if !case.expected.is_uniform() {
-                        Profile::ALL
+                    let profiles: &[ProfileId] = if !case.expected.is_uniform() {
+                        ProfileId::ALL
                     } else {
-                        &[Profile::SPEC]
+                        &[ProfileId::Spec]
                     };
-                    for profile in profiles {
+                    for &profile in profiles {
                         add(&mut seeds, "client_check", client_lines(case, profile));
                         if case.well_known.is_some() {
                             add(&mut seeds, "related_origins", client_lines(case, profile));
@@ -72,7 +69,7 @@ pub fn generate(corpus: &Corpus) -> Seeds {
                     }
                     let line = serde_json::json!({
                         "id": case.id, "origin": case.origin, "rp_id": case.rp_id,
-                        "well_known": case.well_known.as_ref().map(|w| serde_json::json!({"status": w.status, "content_type": w.content_type, "body": w.body})),
+                        "well_known": case.well_known,
                     });
                     batch.push_str(&line.to_string());
                     batch.push('\n');

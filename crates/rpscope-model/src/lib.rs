@@ -9,7 +9,9 @@
 //! * [`result`]: what a target answered ([`Actual`]) and how a case fared ([`CaseResult`]);
 //! * [`ceremony`]: [`Side`] and [`Ceremony`];
 //! * [`well_known`]: an owned `/.well-known/webauthn` response ([`WellKnown`]);
-//! * [`measured`]: verdicts measured in real browsers ([`Measurement`]).
+//! * [`measured`]: verdicts measured in real browsers ([`Measurement`]);
+//! * [`question`]: a client-side question with its line codec ([`ClientQuestion`]), the
+//!   input format of the client-side fuzz targets and their seeds.
 //!
 //! It depends on serde and schemars only, so the core, the corpus, the runners, the
 //! fuzz oracles and the CLI share these types without sharing anything else.
@@ -33,6 +35,7 @@ pub mod ceremony;
 pub mod expectation;
 pub mod measured;
 pub mod profile;
+pub mod question;
 pub mod reason;
 pub mod result;
 pub mod well_known;
@@ -41,6 +44,7 @@ pub use ceremony::{Ceremony, Side};
 pub use expectation::{Outcome, PerProfile};
 pub use measured::{Measurement, MeasurementFile};
 pub use profile::{Browser, ProfileId, PslSnapshotId};
+pub use question::ClientQuestion;
 pub use reason::{Reason, Verdict};
 pub use result::{Actual, CaseResult, RunAs, Status};
 pub use well_known::WellKnown;

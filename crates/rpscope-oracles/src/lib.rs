@@ -12,15 +12,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod reference;
+
 use arbitrary::{Arbitrary, Unstructured};
+use reference::naive_verify;
 use rpscope_core::client::{
     check, validate_related_origins, CallerOrigin, ClientRequest, WellKnownResponse,
 };
 use rpscope_core::profile::LeadingDotRpId;
 use rpscope_core::server::presented::{read, Presented};
-use rpscope_core::server::reference::naive_verify;
 use rpscope_core::server::{verify, Policy, ServerRequest, ServerVerdict};
 use rpscope_core::{Profile, PslSnapshots, PublicSuffixList, Reason, Verdict};
+use rpscope_model::{ClientQuestion, WellKnown};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
@@ -45,10 +48,6 @@ fn lists() -> &'static PslSnapshots {
 /// The current list (what server-side checks and profile-free invariants use).
 fn psl() -> &'static PublicSuffixList {
     lists().current()
-}
-
-fn profile_named(name: &str) -> Profile {
-    Profile::by_name(name.trim()).unwrap_or(Profile::SPEC)
 }
 
 /// `origin_parse`: one string. The server-side scanner accepts a web string
@@ -79,34 +78,7 @@ pub fn origin_parse(data: &[u8]) {
     }
 }
 
-/// Lines: origin, RP ID (empty: none), profile, well-known status (empty: none),
-/// content type, then the body (the rest).
-struct ClientInput<'a> {
-    origin: &'a str,
-    rp_id: Option<&'a str>,
-    profile: Profile,
-    well_known: Option<WellKnownResponse<'a>>,
-}
-
-fn client_input(text: &str) -> ClientInput<'_> {
-    let mut parts = text.splitn(6, '\n');
-    let mut next = || parts.next().unwrap_or("");
-    let (origin, rp_id, profile, status, content_type, body) =
-        (next(), next(), next(), next(), next(), next());
-    ClientInput {
-        origin,
-        rp_id: (!rp_id.is_empty()).then_some(rp_id),
-        profile: profile_named(profile),
-        well_known: status.trim().parse().ok().map(|status| WellKnownResponse {
-            status,
-            content_type,
-            body: body.as_bytes(),
-            redirects: &[],
-        }),
-    }
-}
-
-/// `client_check`: a client request (see the line format above). Never panics;
+/// `client_check`: a [`ClientQuestion`] in its line form. Never panics;
 /// the reason fixes the verdict; an explanation is always rendered; a local
 /// accept names the caller's host or a dot-boundary suffix of it that is not a
 /// public suffix (for Chromium, a `.`-led suffix), never an IP; a related-origins accept lists the caller.
@@ -114,17 +86,14 @@ pub fn client_check(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let input = client_input(text);
-    let request = ClientRequest {
-        origin: input.origin,
-        rp_id: input.rp_id,
-        well_known: input.well_known,
-    };
-    let v = check(
-        &request,
-        &input.profile,
-        lists().for_profile(&input.profile),
+    let input = ClientQuestion::from_lines(text);
+    let profile = Profile::get(input.profile);
+    let request = ClientRequest::new(
+        &input.origin,
+        input.rp_id.as_deref(),
+        input.well_known.as_ref(),
     );
+    let v = check(&request, profile, lists().for_profile(profile));
     assert_eq!(v.verdict(), v.reason().verdict());
     assert!(!v.explanation().to_string().is_empty());
     if v.verdict() != Verdict::Accept {
@@ -146,7 +115,7 @@ pub fn client_check(data: &[u8]) {
     // A profile that matches `.example.com` against subdomains (Chromium's
     // `url::DomainIs`) has the boundary dot inside the RP ID itself.
     let dot_inside =
-        rp.starts_with('.') && input.profile.leading_dot_rp_id == LeadingDotRpId::MatchesSubdomains;
+        rp.starts_with('.') && profile.leading_dot_rp_id == LeadingDotRpId::MatchesSubdomains;
     let suffix = rp == trimmed
         || (trimmed.len() > rp.len()
             && trimmed.ends_with(rp)
@@ -161,25 +130,27 @@ pub fn client_check(data: &[u8]) {
     }
 }
 
-/// `related_origins`: lines caller origin, profile, status, content type, then the
-/// body. Never panics; a match names a string entry whose origin is the caller's.
+/// `related_origins`: a [`ClientQuestion`] in its line form (a question without a
+/// response gets an empty JSON one). Never panics; a match names a string entry whose
+/// origin is the caller's.
 pub fn related_origins(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let input = client_input(text);
-    let Ok(url) = url::Url::parse(input.origin) else {
+    let input = ClientQuestion::from_lines(text);
+    let Ok(url) = url::Url::parse(&input.origin) else {
         return;
     };
     let caller = url.origin();
-    let response = input.well_known.unwrap_or(WellKnownResponse {
+    let empty = WellKnown {
         status: 200,
-        content_type: "application/json",
-        body: b"",
-        redirects: &[],
-    });
-    if let Ok(index) =
-        validate_related_origins(&caller, &response, &input.profile.related_origins, psl())
+        content_type: "application/json".into(),
+        ..WellKnown::default()
+    };
+    let response = WellKnownResponse::from(input.well_known.as_ref().unwrap_or(&empty));
+    let profile = Profile::get(input.profile);
+    let lists = lists().for_profile(profile);
+    if let Ok(index) = validate_related_origins(&caller, &response, &profile.related_origins, lists)
     {
         let body = response
             .body
@@ -335,7 +306,7 @@ pub fn matcher_differential(data: &[u8]) {
 /// `batch_jsonl`: any bytes as JSON Lines. Both batch readers answer every input
 /// line with exactly one JSON line, and never panic.
 pub fn batch_jsonl(data: &[u8]) {
-    use rpscope_cli::{check, jsonl, verify as verify_cmd};
+    use rpscope_batch::{check, jsonl, verify as verify_cmd};
     let lines =
         data.split(|&b| b == b'\n').count() - usize::from(data.ends_with(b"\n") || data.is_empty());
     let mut out = Vec::new();

@@ -70,27 +70,53 @@ fn the_checked_in_seeds_are_generated_from_the_corpus() {
     }
 }
 
+/// `TARGETS` is the one list of fuzz targets; everything else that names targets must
+/// name exactly these: the cargo-fuzz binaries, their sources and dictionaries, the
+/// nightly workflow's matrix, and the targets seeds are written for.
 #[test]
-fn every_target_has_a_fuzz_binary_and_a_dictionary() {
-    let cargo = std::fs::read_to_string(root().join("fuzz/Cargo.toml")).unwrap();
-    for (target, _) in TARGETS {
-        assert!(
-            root()
-                .join("fuzz/fuzz_targets")
-                .join(format!("{target}.rs"))
-                .is_file(),
-            "no fuzz/fuzz_targets/{target}.rs"
-        );
-        assert!(
-            cargo.contains(&format!("name = \"{target}\"")),
-            "fuzz/Cargo.toml lacks {target}"
-        );
-        assert!(
-            root()
-                .join("fuzz/dicts")
-                .join(format!("{target}.dict"))
-                .is_file(),
-            "no fuzz/dicts/{target}.dict"
-        );
+fn every_list_of_fuzz_targets_is_targets() {
+    let names: std::collections::BTreeSet<&str> = TARGETS.iter().map(|(t, _)| *t).collect();
+    let set = |it: Vec<String>| -> std::collections::BTreeSet<String> { it.into_iter().collect() };
+    let wanted = set(names.iter().map(|s| s.to_string()).collect());
+
+    let cargo: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root().join("fuzz/Cargo.toml")).unwrap()).unwrap();
+    let bins = cargo["bin"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(set(bins), wanted, "fuzz/Cargo.toml [[bin]] names");
+
+    let stems = |dir: &str, ext: &str| -> Vec<String> {
+        files(&root().join(dir))
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(
+        set(stems("fuzz/fuzz_targets", "rs")),
+        wanted,
+        "fuzz/fuzz_targets/*.rs"
+    );
+    assert_eq!(
+        set(stems("fuzz/dicts", "dict")),
+        wanted,
+        "fuzz/dicts/*.dict"
+    );
+
+    let nightly = std::fs::read_to_string(root().join(".github/workflows/nightly.yml")).unwrap();
+    let matrix: Vec<String> = nightly
+        .lines()
+        .skip_while(|l| l.trim() != "target:")
+        .skip(1)
+        .map_while(|l| l.trim().strip_prefix("- ").map(str::to_owned))
+        .collect();
+    assert_eq!(set(matrix), wanted, "nightly.yml fuzz matrix");
+
+    for target in SEEDED_TARGETS {
+        assert!(names.contains(target), "seeds for unknown target {target}");
     }
 }

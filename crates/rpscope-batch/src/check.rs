@@ -1,0 +1,119 @@
+//! `check` lines: one client-side question per JSON line, one verdict line back.
+
+use crate::jsonl::LineError;
+use rpscope_core::client::{check, ClientRequest, ClientVerdict};
+use rpscope_core::{Profile, ProfileId, PslSnapshots, WellKnown};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// The JSON form of a verdict: one `--batch` output line, or `check --json`.
+#[derive(Serialize)]
+pub struct VerdictLine<'a> {
+    id: Option<&'a str>,
+    verdict: &'static str,
+    reason: &'static str,
+    rp_id: Option<&'a str>,
+    explanation: String,
+}
+
+impl<'a> VerdictLine<'a> {
+    /// The line for a verdict, with the request's `id` when it had one.
+    pub fn new(id: Option<&'a str>, v: &'a ClientVerdict) -> Self {
+        VerdictLine {
+            id,
+            verdict: v.verdict().as_str(),
+            reason: v.reason().code(),
+            rp_id: v.rp_id(),
+            explanation: v.explanation().to_string(),
+        }
+    }
+}
+
+/// One `--batch` input line. Unknown keys are ignored.
+#[derive(Deserialize)]
+struct CheckLine<'a> {
+    #[serde(default, borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    origin: Cow<'a, str>,
+    #[serde(default, borrow)]
+    rp_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    profile: Option<Cow<'a, str>>,
+    #[serde(default)]
+    well_known: Option<WellKnown>,
+}
+
+/// Resolves a profile name, with the list of names in the error.
+pub fn profile_named(name: &str) -> Result<Profile, String> {
+    Profile::by_name(name).ok_or_else(|| {
+        format!(
+            "unknown profile `{name}` (expected one of: {})",
+            ProfileId::names(", ")
+        )
+    })
+}
+
+/// Decides one batch line and writes its verdict line (without newline).
+pub fn handle_line(text: &str, psl: &PslSnapshots, answer: &mut Vec<u8>) -> Result<(), LineError> {
+    let line: CheckLine<'_> =
+        serde_json::from_str(text).map_err(|e| LineError(format!("not a check request: {e}")))?;
+    let profile = match line.profile.as_deref() {
+        None => Profile::SPEC,
+        Some(name) => profile_named(name).map_err(LineError)?,
+    };
+    let request = ClientRequest::new(
+        &line.origin,
+        line.rp_id.as_deref(),
+        line.well_known.as_ref(),
+    );
+    let v = check(&request, &profile, psl.for_profile(&profile));
+    serde_json::to_writer(answer, &VerdictLine::new(line.id.as_deref(), &v))
+        .map_err(|e| LineError(format!("could not write the verdict: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str) -> Result<serde_json::Value, String> {
+        let psl = PslSnapshots::builtin();
+        let mut out = Vec::new();
+        handle_line(text, &psl, &mut out).map_err(|e| e.0)?;
+        Ok(serde_json::from_slice(&out).unwrap())
+    }
+
+    #[test]
+    fn a_minimal_line_uses_the_default_rp_id_and_profile() {
+        let v = line(r#"{"origin":"https://login.example.com","extra":[1,2]}"#).unwrap();
+        assert_eq!(v["id"], serde_json::Value::Null);
+        assert_eq!(v["verdict"], "accept");
+        assert_eq!(v["reason"], "rp-id-equals-host");
+        assert_eq!(v["rp_id"], "login.example.com");
+    }
+
+    #[test]
+    fn well_known_and_profile_are_used() {
+        let text = r#"{"id":"ror","origin":"https://example.co.uk","rp_id":"example.com","profile":"chromium","well_known":{"status":204,"content_type":"application/json","body":"{\"origins\":[\"https://example.co.uk\"]}"}}"#;
+        let v = line(text).unwrap();
+        assert_eq!(v["id"], "ror");
+        assert_eq!(v["reason"], "related-origins-match");
+        let spec = text.replace("chromium", "spec");
+        assert_eq!(line(&spec).unwrap()["reason"], "related-origins-bad-status");
+    }
+
+    #[test]
+    fn malformed_lines_say_what_is_wrong() {
+        assert!(line(r#"{"rp_id":"example.com"}"#)
+            .unwrap_err()
+            .contains("missing field `origin`"));
+        assert!(line(r#"{"origin":"https://a.com","profile":"safari"}"#)
+            .unwrap_err()
+            .contains("unknown profile `safari`"));
+        assert!(
+            line(r#"{"origin":"https://a.com","well_known":{"status":70000,"body":""}}"#).is_err()
+        );
+        assert!(line(r#"{"origin":7}"#).is_err());
+        assert!(line("[]").is_err());
+    }
+}
