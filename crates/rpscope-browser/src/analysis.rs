@@ -116,7 +116,7 @@ impl Analysis {
             count(counts, result);
             count(&mut a.totals, result);
             if result.status == Status::Fail {
-                let annotation = annotations.lookup(&result.id, browser.as_str());
+                let annotation = annotations.lookup(&result.id, browser);
                 a.disagreements.push(Disagreement {
                     id: result.id.clone(),
                     expected: result.expected,
@@ -146,7 +146,7 @@ impl Analysis {
         a.stale_annotations = annotations
             .entries
             .iter()
-            .filter(|x| x.browser == browser.as_str())
+            .filter(|x| x.browser == browser)
             .filter(|x| !a.disagreements.iter().any(|d| d.id == x.id))
             .map(|x| x.id.clone())
             .collect();
@@ -308,13 +308,13 @@ expected = "reject"
             entries: vec![
                 Annotation {
                     id: "t::annotated-but-agrees".into(),
-                    browser: "chromium".into(),
+                    browser: Browser::Chromium,
                     class: Class::BrowserBug,
                     note: "reported".into(),
                 },
                 Annotation {
                     id: "t::agrees".into(),
-                    browser: "chromium".into(),
+                    browser: Browser::Chromium,
                     class: Class::ProfileWrong,
                     note: "old".into(),
                 },

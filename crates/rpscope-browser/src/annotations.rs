@@ -14,6 +14,8 @@
 //! A disagreement without an entry is reported as `unclassified`; an entry whose case
 //! no longer disagrees is reported as stale.
 
+use crate::Error;
+use rpscope_model::Browser;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -56,7 +58,7 @@ pub struct Annotation {
     /// The case id.
     pub id: String,
     /// `chromium` or `firefox`.
-    pub browser: String,
+    pub browser: Browser,
     /// The reviewer's classification.
     pub class: Class,
     /// Why, with sources.
@@ -74,24 +76,25 @@ pub struct Annotations {
 
 impl Annotations {
     /// Parses the TOML file's text.
-    pub fn parse(text: &str) -> Result<Annotations, String> {
-        let parsed: Annotations = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Annotations, Error> {
+        let invalid = |message: String| Error::Input {
+            file: "annotations".into(),
+            message,
+        };
+        let parsed: Annotations = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         for a in &parsed.entries {
             if a.class == Class::Unclassified {
-                return Err(format!(
+                return Err(invalid(format!(
                     "`{}`: `unclassified` is what a missing entry means; classify it or leave it out",
                     a.id
-                ));
-            }
-            if !matches!(a.browser.as_str(), "chromium" | "firefox") {
-                return Err(format!("`{}`: unknown browser `{}`", a.id, a.browser));
+                )));
             }
         }
         Ok(parsed)
     }
 
     /// The entry for a case and browser.
-    pub fn lookup(&self, id: &str, browser: &str) -> Option<&Annotation> {
+    pub fn lookup(&self, id: &str, browser: Browser) -> Option<&Annotation> {
         self.entries
             .iter()
             .find(|a| a.id == id && a.browser == browser)
@@ -109,16 +112,20 @@ mod tests {
         )
         .expect("parse");
         assert_eq!(
-            a.lookup("a::b", "chromium").map(|e| e.class),
+            a.lookup("a::b", Browser::Chromium).map(|e| e.class),
             Some(Class::BrowserBug)
         );
-        assert_eq!(a.lookup("a::b", "firefox"), None);
+        assert_eq!(a.lookup("a::b", Browser::Firefox), None);
         assert!(Annotations::parse(
             "[[disagreement]]\nid = \"a::b\"\nbrowser = \"chromium\"\nclass = \"maybe\"\nnote = \"n\"\n"
         )
         .is_err());
         assert!(Annotations::parse(
             "[[disagreement]]\nid = \"a::b\"\nbrowser = \"chromium\"\nclass = \"unclassified\"\nnote = \"n\"\n"
+        )
+        .is_err());
+        assert!(Annotations::parse(
+            "[[disagreement]]\nid = \"a::b\"\nbrowser = \"safari\"\nclass = \"browser-bug\"\nnote = \"n\"\n"
         )
         .is_err());
         assert_eq!(

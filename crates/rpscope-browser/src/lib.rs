@@ -10,9 +10,11 @@
 //! * [`ceremony`]: the script run in the page, and outcome classification.
 //! * [`cdp`], [`chromium`]: headless Chromium over the DevTools protocol.
 //! * [`webdriver`], [`firefox`]: Firefox ESR over WebDriver (geckodriver).
-//! * [`driver`]: the [`driver::Browser`] trait, owned processes, program discovery.
+//! * [`driver`]: the [`BrowserDriver`] trait, owned processes, program discovery.
 //! * [`target`]: [`target::BrowserTarget`], a browser as an `rpscope_corpus` target.
-//! * [`record`]: measured verdicts written back into the corpus files.
+//! * [`record`]: measured verdicts written into `corpus/measured/<browser>.toml`.
+//!
+//! Every fallible public function returns [`Error`].
 //! * [`annotations`]: the human classification of browser/profile disagreements.
 //!
 //! Nothing here runs in `cargo test` against a real browser: the oracle runs from
@@ -28,6 +30,7 @@ pub mod ceremony;
 pub mod certs;
 pub mod chromium;
 pub mod driver;
+mod error;
 pub mod firefox;
 pub mod plan;
 pub mod record;
@@ -36,4 +39,5 @@ pub mod target;
 pub mod webdriver;
 
 pub use driver::BrowserDriver;
+pub use error::Error;
 pub use target::BrowserTarget;

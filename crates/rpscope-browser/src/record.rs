@@ -6,6 +6,7 @@
 //! a browser update does not rewrite hundreds of lines. Every case can be measured,
 //! generated topics included, since no case file is edited.
 
+use crate::Error;
 use rpscope_model::{Browser, Measurement, MeasurementFile, PslSnapshotId, Verdict};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -44,7 +45,7 @@ pub fn path(corpus_dir: &Path, browser: Browser) -> PathBuf {
 }
 
 /// Records `measurements` into `corpus_dir/measured/<browser>.toml` (created when missing).
-pub fn record(corpus_dir: &Path, measurements: &[NewMeasurement]) -> Result<Recorded, String> {
+pub fn record(corpus_dir: &Path, measurements: &[NewMeasurement]) -> Result<Recorded, Error> {
     let mut recorded = Recorded::default();
     for &browser in Browser::ALL {
         let mine: Vec<&NewMeasurement> = measurements
@@ -55,11 +56,17 @@ pub fn record(corpus_dir: &Path, measurements: &[NewMeasurement]) -> Result<Reco
             continue;
         }
         let path = path(corpus_dir, browser);
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| Error::Io { path, source }
+        };
         let mut file = match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str::<MeasurementFile>(&text)
-                .map_err(|e| format!("{}: {e}", path.display()))?,
+            Ok(text) => toml::from_str::<MeasurementFile>(&text).map_err(|e| Error::Input {
+                file: path.display().to_string(),
+                message: e.to_string(),
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => MeasurementFile::new(browser),
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+            Err(e) => return Err(io(&path)(e)),
         };
         let (written, unchanged) = merge(&mut file, &mine);
         recorded.unchanged += unchanged;
@@ -67,11 +74,9 @@ pub fn record(corpus_dir: &Path, measurements: &[NewMeasurement]) -> Result<Reco
             continue;
         }
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
-        std::fs::write(&path, render(&file))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, render(&file)).map_err(io(&path))?;
         recorded.written.extend(written);
         recorded.files.push(path);
     }

@@ -4,6 +4,7 @@ use crate::ceremony::{self, PageOutcome};
 use crate::driver::{BrowserDriver, Failure};
 use crate::plan::{plan, Skip};
 use crate::server::{RequestRecord, Server};
+use crate::Error;
 use rpscope_core::Profile;
 use rpscope_corpus::{Answer, ClientCase, Target};
 use rpscope_model::{Actual, Browser, ProfileId};
@@ -64,9 +65,9 @@ impl std::fmt::Debug for BrowserTarget {
 
 impl BrowserTarget {
     /// Starts the server and, through `launcher`, the browser.
-    pub fn start(mut launcher: Launcher) -> Result<BrowserTarget, String> {
-        let mut server = Server::start().map_err(|e| e.to_string())?;
-        let browser = launcher(&mut server)?;
+    pub fn start(mut launcher: Launcher) -> Result<BrowserTarget, Error> {
+        let mut server = Server::start()?;
+        let browser = launcher(&mut server).map_err(Error::Launch)?;
         Ok(BrowserTarget {
             kind: browser.browser(),
             version: browser.version().to_owned(),

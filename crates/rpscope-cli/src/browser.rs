@@ -140,8 +140,8 @@ pub fn run(args: Args<'_>) -> Result<Exit, CliError> {
     if args.record {
         let dir = corpus_dir.unwrap_or(Path::new(DEFAULT_CORPUS_DIR));
         for r in &runs {
-            let recorded =
-                rpscope_browser::record::record(dir, &measurements_of(r)).map_err(CliError::new)?;
+            let recorded = rpscope_browser::record::record(dir, &measurements_of(r))
+                .map_err(CliError::Browser)?;
             eprintln!(
                 "rpscope browser: recorded {} {} measurement(s) in {} file(s) ({} unchanged)",
                 recorded.written.len(),

@@ -35,25 +35,67 @@ impl Exit {
     }
 }
 
-/// A usage or input error: printed on stderr, exit code 2.
+/// Why a command could not do its job: printed on stderr, with [`CliError::exit_code`].
 #[derive(Debug)]
-pub struct CliError(String);
+#[non_exhaustive]
+pub enum CliError {
+    /// The command line or an input is wrong.
+    Input(String),
+    /// Reading or writing failed.
+    Io {
+        /// What was being done (`read rp.toml`, `write the report`).
+        what: String,
+        /// The failure.
+        source: io::Error,
+    },
+    /// The browser oracle could not run.
+    #[cfg(feature = "browser")]
+    Browser(rpscope_browser::Error),
+}
 
 impl CliError {
-    /// An error with this message.
+    /// An input or usage error with this message.
     pub fn new(message: impl Into<String>) -> CliError {
-        CliError(message.into())
+        CliError::Input(message.into())
     }
 
     /// An I/O failure while doing `what`.
-    pub fn io(what: &str, e: io::Error) -> CliError {
-        CliError(format!("could not {what}: {e}"))
+    pub fn io(what: &str, source: io::Error) -> CliError {
+        CliError::Io {
+            what: what.to_owned(),
+            source,
+        }
+    }
+
+    /// The process exit code: 2, usage or input error (see the README's exit codes).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Input(_) | CliError::Io { .. } => 2,
+            #[cfg(feature = "browser")]
+            CliError::Browser(_) => 2,
+        }
     }
 }
 
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            CliError::Input(message) => f.write_str(message),
+            CliError::Io { what, source } => write!(f, "could not {what}: {source}"),
+            #[cfg(feature = "browser")]
+            CliError::Browser(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for CliError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CliError::Io { source, .. } => Some(source),
+            #[cfg(feature = "browser")]
+            CliError::Browser(e) => Some(e),
+            CliError::Input(_) => None,
+        }
     }
 }
 
