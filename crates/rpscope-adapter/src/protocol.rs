@@ -142,6 +142,7 @@ pub struct Capabilities {
 /// Something in a client case that not every client adapter can replay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ClientFeature {
     /// A well-known response reached through `redirects`.
     Redirects,
@@ -152,6 +153,7 @@ pub enum ClientFeature {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum PolicyFeature {
     /// More than one RP ID.
     MultipleRpIds,

@@ -10,6 +10,7 @@ use std::fmt;
 
 /// Which `http:` hosts a profile treats as allowed callers (https is always allowed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HttpHosts {
     /// Only the host `localhost` (WebAuthn L3 §5.1.3, the `localhost` exception).
     LocalhostOnly,
@@ -20,6 +21,7 @@ pub enum HttpHosts {
 
 /// How a trailing dot on the caller's host takes part in the suffix test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TrailingDot {
     /// Significant: `example.com.` and `example.com` are different hosts
     /// (HTML, "is a registrable domain suffix of or is equal to").
@@ -31,6 +33,7 @@ pub enum TrailingDot {
 
 /// What an RP ID must look like before it is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RpIdSpelling {
     /// Parsed as a host, then compared in canonical form: `EXAMPLE.com` and
     /// `bücher.example` are accepted as `example.com` and `xn--bcher-kva.example`
@@ -49,6 +52,7 @@ pub enum RpIdSpelling {
 
 /// What happens to an IP-literal RP ID when a related-origins document is supplied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum IpRpId {
     /// Refused before any fetch (an RP ID is a valid domain; Chromium
     /// `BAD_RELYING_PARTY_ID`).
@@ -60,6 +64,7 @@ pub enum IpRpId {
 
 /// What an RP ID with one leading dot (`.example.com`) does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LeadingDotRpId {
     /// It is no valid domain string: refused (WebAuthn L3 §4, HTML step 4.2; Firefox).
     Invalid,
@@ -70,6 +75,7 @@ pub enum LeadingDotRpId {
 
 /// Whether a caller whose host is itself a public suffix may use that host as RP ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SuffixHost {
     /// Yes: HTML "is a registrable domain suffix of or is equal to" returns true
     /// for equal hosts before any Public Suffix List test (step 4), and Chromium's
@@ -88,6 +94,7 @@ pub enum SuffixHost {
 
 /// Which HTTP statuses count as a successful well-known fetch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StatusRule {
     /// Exactly 200 (WebAuthn L3 §5.11.1, Firefox).
     Exactly200,
@@ -97,6 +104,7 @@ pub enum StatusRule {
 
 /// Which redirects of the well-known fetch are followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RedirectRule {
     /// Only to https URLs (WebAuthn L3 §5.11.1; Firefox checks every hop of
     /// `redirectChain`).
@@ -109,6 +117,7 @@ pub enum RedirectRule {
 
 /// How the well-known response's `Content-Type` is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ContentTypeRule {
     /// The parsed MIME type's essence must be `application/json`; parameters such
     /// as `charset` are fine (WHATWG MIME Sniffing "parse a MIME type"; Chromium).
@@ -120,6 +129,7 @@ pub enum ContentTypeRule {
 
 /// How the label limit counts entries of a related-origins document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LabelCounting {
     /// A set of distinct registrable-origin labels (WebAuthn L3 §5.11.1,
     /// Chromium `base::flat_set labels_seen`).
@@ -131,6 +141,7 @@ pub enum LabelCounting {
 
 /// What a non-string element of `origins` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum NonStringEntry {
     /// The whole document fails before any matching (WebAuthn L3; Firefox
     /// `body.origins.every(x => typeof x === "string")`).

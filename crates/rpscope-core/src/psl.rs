@@ -39,11 +39,23 @@ pub enum SuffixKind {
 
 /// Why a list could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PslError(String);
+#[non_exhaustive]
+pub enum PslError {
+    /// The text has no rule at all (an empty list would make every TLD the only
+    /// public suffix and hide a wrong `--psl` path).
+    NoRules,
+    /// The list parser refused the text.
+    Unparsable(String),
+}
 
 impl fmt::Display for PslError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            PslError::NoRules => {
+                f.write_str("the list has no rules (is this a public_suffix_list.dat file?)")
+            }
+            PslError::Unparsable(e) => write!(f, "the list does not parse: {e}"),
+        }
     }
 }
 
@@ -92,9 +104,7 @@ impl PublicSuffixList {
             .filter(|l| !l.is_empty() && !l.starts_with("//"))
             .count();
         if rules == 0 {
-            return Err(PslError(
-                "the list has no rules (is this a public_suffix_list.dat file?)".into(),
-            ));
+            return Err(PslError::NoRules);
         }
         // Hosts reach the list in ASCII (punycode), as the URL parser leaves them,
         // but the list writes IDN rules in Unicode (`公司.cn`); browsers convert the
@@ -103,7 +113,7 @@ impl PublicSuffixList {
         let ascii = to_ascii_rules(text);
         let list: publicsuffix::List = ascii
             .parse()
-            .map_err(|e| PslError(format!("the list does not parse: {e}")))?;
+            .map_err(|e: publicsuffix::Error| PslError::Unparsable(e.to_string()))?;
         let header = |key: &str| {
             text.lines()
                 .take(64)
