@@ -1,4 +1,4 @@
-//! The client-side check never panics and its accepts keep the scoping invariants (input: lines origin, RP ID, profile, status, content type, body).
+//! The client-side check never panics and its accepts keep the scoping invariants (input: a `ClientQuestion` in its line form: origin, RP ID, profile, status, content type, redirects, body).
 //! The oracle lives in `rpscope-oracles`, so `cargo test` replays seeds and crashes too.
 #![no_main]
 

@@ -1,4 +1,4 @@
-//! The related-origins procedure never panics and only matches the caller's own origin (input: lines caller, profile, status, content type, body).
+//! The related-origins procedure never panics and only matches the caller's own origin (input: a `ClientQuestion` in its line form, as `client_check`).
 //! The oracle lives in `rpscope-oracles`, so `cargo test` replays seeds and crashes too.
 #![no_main]
 
