@@ -3,7 +3,7 @@
 
 use crate::jsonl::LineError;
 use rpscope_core::server::{
-    verify, CompiledPolicy, Policy, PolicyError, ServerRequest, ServerVerdict,
+    verify_or_refuse, CompiledPolicy, Policy, PolicyError, ServerRequest, ServerVerdict,
 };
 use rpscope_core::PslSnapshots;
 use serde::{Deserialize, Serialize};
@@ -98,10 +98,7 @@ pub fn handle_line(
         top_origin: line.top_origin.as_deref(),
         rp_id_hash: hash.as_deref(),
     };
-    let v = match cache.get(line.policy.get(), psl) {
-        Ok(p) => verify(p, &request),
-        Err(e) => ServerVerdict::invalid_policy(&request, e),
-    };
+    let v = verify_or_refuse(cache.get(line.policy.get(), psl), &request);
     serde_json::to_writer(answer, &VerdictLine::new(line.id.as_deref(), &v))
         .map_err(|e| LineError(format!("could not write the verdict: {e}")))
 }

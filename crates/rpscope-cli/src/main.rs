@@ -9,21 +9,32 @@ use rpscope_cli::{adapter, check, conformance, corpus, lint, matrix, verify, Cli
 use rpscope_corpus::report::Format;
 use rpscope_corpus::Side;
 
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, Parser, Subcommand};
 use rpscope_core::{PslSnapshots, PublicSuffixList};
 use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The profiles, each with what it models, from the registry; docs/profiles.md has the details.
-fn profiles_help() -> String {
-    let list: Vec<String> = rpscope_core::ProfileId::ALL
+/// `--profile` values: every profile of the registry, with what it models, and `extra`.
+fn profile_values(extra: &[(&'static str, &'static str)]) -> PossibleValuesParser {
+    let profiles = rpscope_core::ProfileId::ALL
         .iter()
-        .map(|p| format!("`{p}` ({})", p.description()))
-        .collect();
-    format!(
-        "Profiles: {} (the first is the default). docs/profiles.md lists every divergence.",
-        list.join(", ")
+        .map(|p| PossibleValue::new(p.as_str()).help(p.description()));
+    let extra = extra
+        .iter()
+        .map(|(name, help)| PossibleValue::new(*name).help(*help));
+    PossibleValuesParser::new(profiles.chain(extra))
+}
+
+/// `--browser` values: every browser the oracle drives, and `all`.
+#[cfg(feature = "browser")]
+fn browser_values() -> PossibleValuesParser {
+    let browsers = rpscope_model::Browser::ALL
+        .iter()
+        .map(|b| PossibleValue::new(b.as_str()).help(b.display_name()));
+    PossibleValuesParser::new(
+        browsers.chain([PossibleValue::new("all").help("every browser, in turn")]),
     )
 }
 
@@ -85,7 +96,7 @@ credential is accept; SecurityError, NotAllowedError, TypeError or NotSupportedE
 with the browser's message kept. Cases no browser page can express (not a URL, file:, blob:,
 extensions, a restricted port, a status HTTP cannot send) are skipped with the reason.
 
-Every verdict is printed beside the expectation of the browser's profile (chromium, firefox).
+Every verdict is printed beside the expectation of the browser's own profile.
 Disagreements are classified from corpus/browsers/annotations.toml (profile-wrong, corpus-wrong,
 browser-bug); the rest are `unclassified`. A case with a recorded `measured.<browser>` outcome
 that the browser no longer reproduces fails the run.
@@ -108,8 +119,8 @@ cannot start.";
 #[cfg(feature = "browser")]
 #[derive(Args)]
 struct BrowserArgs {
-    /// The browser: chromium, firefox or all
-    #[arg(long, value_name = "BROWSER", default_value = "chromium")]
+    /// The browser, or `all`
+    #[arg(long, value_name = "BROWSER", default_value = "chromium", value_parser = browser_values())]
     browser: String,
 
     /// Run only cases whose id contains this text (e.g. `dots::` for one topic)
@@ -151,7 +162,7 @@ struct BrowserArgs {
 }
 
 const CONFORMANCE_EXAMPLES: &str = "\
-Client-side cases run under every profile (spec, chromium, firefox) and server-side cases run
+Client-side cases run under every profile (see --profile) and server-side cases run
 once (reported under the profile `server`), unless --profile picks one. Against an adapter,
 server-side cases run once per ceremony the adapter verifies (reported as `registration` and
 `authentication`) with real, signed responses, and client-side verdicts are held to the profile
@@ -279,7 +290,7 @@ struct ConformanceArgs {
 
     /// Run only this client profile, or `server` for the server-side cases only
     /// [default: every client profile and the server-side cases]
-    #[arg(long, value_name = "PROFILE")]
+    #[arg(long, value_name = "PROFILE", value_parser = profile_values(&[("server", "the server-side cases only")]))]
     profile: Option<String>,
 
     /// Run only cases whose id contains this text (e.g. `dots::` for one topic)
@@ -447,7 +458,7 @@ struct CheckArgs {
     rp_id: Option<String>,
 
     /// The client profile to decide under
-    #[arg(long, value_name = "PROFILE", default_value = "spec", long_help = profiles_help())]
+    #[arg(long, value_name = "PROFILE", default_value = "spec", value_parser = profile_values(&[]), long_help = "The client profile to decide under (docs/profiles.md lists every divergence)")]
     profile: String,
 
     /// The body served at https://{rp-id}/.well-known/webauthn (`-` for stdin);

@@ -3,7 +3,7 @@
 use crate::{print_verdict, CliError, Exit};
 use rpscope_batch::jsonl;
 use rpscope_batch::verify::{handle_line, PolicyCache, VerdictLine};
-use rpscope_core::server::{verify, Policy, ServerRequest, ServerVerdict};
+use rpscope_core::server::{verify_or_refuse, Policy, ServerRequest};
 use rpscope_core::PslSnapshots;
 use serde::Deserialize;
 use std::io;
@@ -50,10 +50,7 @@ pub fn single(policy: &Policy, args: Single<'_>, psl: &PslSnapshots) -> Result<E
         rp_id_hash: args.rp_id_hash.as_deref(),
     };
     let compiled = policy.compile(psl.current());
-    let v = match &compiled {
-        Ok(p) => verify(p, &request),
-        Err(e) => ServerVerdict::invalid_policy(&request, e),
-    };
+    let v = verify_or_refuse(&compiled, &request);
     let human = format!("{} ({})\n{}", v.verdict(), v.reason(), v.explanation());
     print_verdict(args.json, &VerdictLine::new(None, &v), human)?;
     Ok(Exit::from_verdict(v.verdict()))

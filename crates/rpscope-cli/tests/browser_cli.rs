@@ -25,7 +25,8 @@ fn an_unknown_browser_or_format_is_a_usage_error() {
     let o = rpscope(&["browser", "--browser", "netscape"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("unknown browser `netscape`"),
+        stderr(&o).contains("invalid value 'netscape'")
+            && stderr(&o).contains("[possible values: chromium, firefox, all]"),
         "{}",
         stderr(&o)
     );

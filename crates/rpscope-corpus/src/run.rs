@@ -10,7 +10,7 @@ use crate::case::{ClientCase, ServerCase};
 use crate::divergence::KnownDivergences;
 use crate::load::Corpus;
 use rpscope_core::client::{check, ClientRequest};
-use rpscope_core::server::{verify, ServerRequest, ServerVerdict};
+use rpscope_core::server::{verify_or_refuse, ServerRequest};
 use rpscope_core::{Profile, PslSnapshots, Reason, Verdict};
 use rpscope_model::Outcome;
 pub use rpscope_model::{Actual, CaseResult, Ceremony, ProfileId, RunAs, Side, Status};
@@ -112,14 +112,13 @@ impl Target for Builtin<'_> {
             top_origin: case.top_origin.as_deref(),
             rp_id_hash: hash.as_deref(),
         };
-        let answer = |v: ServerVerdict<'_>| Answer::Verdict {
+        let policy = case.policy.compile(self.psl.current());
+        let v = verify_or_refuse(&policy, &request);
+        let explanation = v.explanation().to_string();
+        Answer::Verdict {
             verdict: v.verdict(),
             reason: Some(v.reason()),
-            explanation: Some(v.explanation().to_string()),
-        };
-        match case.policy.compile(self.psl.current()) {
-            Ok(policy) => answer(verify(&policy, &request)),
-            Err(error) => answer(ServerVerdict::invalid_policy(&request, &error)),
+            explanation: Some(explanation),
         }
     }
 }

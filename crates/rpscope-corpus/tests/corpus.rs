@@ -67,7 +67,8 @@ fn the_builtin_core_conforms_to_every_case_under_every_profile() {
     );
     assert_eq!(
         report.total,
-        corpus.client_cases().count() * 3 + corpus.server_cases().count()
+        corpus.client_cases().count() * rpscope_core::ProfileId::ALL.len()
+            + corpus.server_cases().count()
     );
 }
 

@@ -21,7 +21,7 @@ use rpscope_core::client::{
 };
 use rpscope_core::profile::LeadingDotRpId;
 use rpscope_core::server::presented::{read, Presented};
-use rpscope_core::server::{verify, Policy, ServerRequest, ServerVerdict};
+use rpscope_core::server::{verify, verify_or_refuse, Policy, ServerRequest};
 use rpscope_core::{Profile, PslSnapshots, PublicSuffixList, Reason, Verdict};
 use rpscope_model::{ClientQuestion, WellKnown};
 use sha2::{Digest, Sha256};
@@ -292,10 +292,8 @@ pub fn matcher_differential(data: &[u8]) {
         top_origin: top.as_deref(),
         rp_id_hash: hash.as_deref(),
     };
-    let fast = match policy.compile(psl()) {
-        Ok(compiled) => verify(&compiled, &request).reason(),
-        Err(e) => ServerVerdict::invalid_policy(&request, &e).reason(),
-    };
+    let compiled = policy.compile(psl());
+    let fast = verify_or_refuse(&compiled, &request).reason();
     assert_eq!(
         fast,
         naive_verify(&policy, &request, psl()),

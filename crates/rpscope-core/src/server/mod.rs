@@ -25,4 +25,4 @@ pub mod verify;
 pub use matcher::Matched;
 pub use pattern::Pattern;
 pub use policy::{CompiledPolicy, Policy, PolicyError};
-pub use verify::{verify, ServerRequest, ServerVerdict};
+pub use verify::{verify, verify_or_refuse, ServerRequest, ServerVerdict};

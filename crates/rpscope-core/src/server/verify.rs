@@ -44,6 +44,27 @@ enum Detail<'a> {
     Policy(&'a PolicyError),
 }
 
+/// [`verify`] under a policy that may not have compiled: an invalid policy refuses
+/// every ceremony with [`Reason::InvalidPolicy`], its problems in the explanation.
+///
+/// ```
+/// use rpscope_core::server::{verify_or_refuse, Policy, ServerRequest};
+/// use rpscope_core::{PublicSuffixList, Reason};
+/// let psl = PublicSuffixList::vendored();
+/// let broken = Policy { rp_ids: vec![], origins: vec!["https://example.com".into()], ..Policy::default() }.compile(&psl);
+/// let request = ServerRequest { origin: "https://example.com", ..ServerRequest::default() };
+/// assert_eq!(verify_or_refuse(&broken, &request).reason(), Reason::InvalidPolicy);
+/// ```
+pub fn verify_or_refuse<'a>(
+    policy: &'a Result<CompiledPolicy, PolicyError>,
+    request: &ServerRequest<'a>,
+) -> ServerVerdict<'a> {
+    match policy {
+        Ok(policy) => verify(policy, request),
+        Err(error) => ServerVerdict::invalid_policy(request, error),
+    }
+}
+
 /// Verifies a request against a compiled policy.
 ///
 /// ```
