@@ -377,6 +377,7 @@ mod tests {
             known_divergences: 0,
             stale_divergences: Vec::new(),
             results,
+            stopped: None,
         }
     }
 

@@ -313,6 +313,7 @@ fn merged(runs: &[BrowserRun]) -> Report {
         known_divergences: 0,
         stale_divergences: Vec::new(),
         results,
+        stopped: runs.iter().find_map(|r| r.report.stopped.clone()),
     }
 }
 

@@ -262,4 +262,7 @@ impl Target for Progress<'_> {
     fn client_profiles(&self) -> Option<Vec<ProfileId>> {
         self.inner.client_profiles()
     }
+    fn stopped(&self) -> Option<String> {
+        self.inner.stopped()
+    }
 }

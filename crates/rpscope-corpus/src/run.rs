@@ -68,6 +68,14 @@ pub trait Target {
     fn client_profiles(&self) -> Option<Vec<ProfileId>> {
         None
     }
+
+    /// Why the target can answer no more cases (it could not be started, died for
+    /// good, or the run was interrupted), or `None` while it can. Once it says so, the
+    /// runner asks it nothing more: every remaining case is an `error` result with this
+    /// reason, and the report's `stopped` field carries it.
+    fn stopped(&self) -> Option<String> {
+        None
+    }
 }
 
 /// rpscope's own core.
@@ -153,12 +161,16 @@ pub struct Report {
     pub stale_divergences: Vec<String>,
     /// Every result, in corpus order, profile by profile.
     pub results: Vec<CaseResult>,
+    /// Why the run ended before the target answered every case (see
+    /// [`Target::stopped`]); the cases after that point are `error` results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 impl Report {
     /// Whether the run conforms: nothing failed and no divergence entry is stale.
     pub fn conforms(&self) -> bool {
-        self.failed == 0 && self.stale_divergences.is_empty()
+        self.failed == 0 && self.stale_divergences.is_empty() && self.stopped.is_none()
     }
 }
 
@@ -180,7 +192,10 @@ pub fn run(
     if selection.side != Some(Side::Server) {
         for (_, case) in corpus.client_cases().filter(|(_, c)| selected(&c.id)) {
             for &profile in &profiles {
-                let answer = target.check_client(case, Profile::get(profile));
+                let answer = match target.stopped() {
+                    Some(why) => Answer::Error(why),
+                    None => target.check_client(case, Profile::get(profile)),
+                };
                 // The loader refuses a case that leaves a profile uncovered.
                 let expected = case.expected.get(profile).unwrap_or(Outcome::Acceptable);
                 let reason = case.reason.as_ref().and_then(|r| r.get(profile));
@@ -202,7 +217,10 @@ pub fn run(
         };
         for (_, case) in corpus.server_cases().filter(|(_, c)| selected(&c.id)) {
             for &ceremony in &ceremonies {
-                let answer = target.verify_server(case, ceremony);
+                let answer = match target.stopped() {
+                    Some(why) => Answer::Error(why),
+                    None => target.verify_server(case, ceremony),
+                };
                 let run_as = ceremony.map_or(RunAs::Server, RunAs::Ceremony);
                 results.push(judge(
                     &case.id,
@@ -230,6 +248,7 @@ pub fn run(
         known_divergences: count(Status::KnownDivergence),
         stale_divergences,
         results,
+        stopped: target.stopped(),
     }
 }
 
