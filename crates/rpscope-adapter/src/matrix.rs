@@ -11,9 +11,8 @@
 //! which matters, but no browser produces the values that would then match.
 
 use crate::protocol::Implementation;
-use rpscope_core::Reason;
 use rpscope_corpus::run::CaseResult;
-use rpscope_corpus::{Actual, AnyCase, Corpus, Report, RunAs, Status};
+use rpscope_corpus::{AnyCase, Class, Corpus, Report, RunAs, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -24,48 +23,6 @@ pub struct Entry {
     pub name: String,
     /// What it ran, and the report; or why it could not start.
     pub outcome: Result<(Implementation, Report), String>,
-}
-
-/// What a failing result means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Finding {
-    /// Accepted what must be rejected.
-    FalseAccept,
-    /// Accepted under a policy that must be refused as invalid.
-    InvalidPolicyAccepted,
-    /// Rejected what must be accepted.
-    FalseReject,
-    /// The adapter or library crashed, hung or answered garbage.
-    Error,
-}
-
-impl Finding {
-    /// Classifies a result that fails the run; `None` for one that does not.
-    pub fn of(result: &CaseResult) -> Option<Finding> {
-        match result.status {
-            Status::Error => Some(Finding::Error),
-            Status::Fail | Status::UnexpectedPass => match result.actual {
-                Actual::Accept if result.expected_reason == Some(Reason::InvalidPolicy) => {
-                    Some(Finding::InvalidPolicyAccepted)
-                }
-                Actual::Accept => Some(Finding::FalseAccept),
-                Actual::Reject => Some(Finding::FalseReject),
-                Actual::Skipped | Actual::Error => Some(Finding::Error),
-            },
-            _ => None,
-        }
-    }
-
-    fn heading(self) -> &'static str {
-        match self {
-            Finding::FalseAccept => "Security findings: accepted what must be rejected",
-            Finding::InvalidPolicyAccepted => {
-                "Configuration not validated: accepted under a policy that must be refused"
-            }
-            Finding::FalseReject => "Interoperability findings: rejected what must be accepted",
-            Finding::Error => "Errors: crashes, timeouts, adapter failures",
-        }
-    }
 }
 
 /// Counts for one report.
@@ -109,12 +66,12 @@ impl Counts {
     pub fn of_results<'r>(results: impl IntoIterator<Item = &'r CaseResult>) -> Counts {
         let mut c = Counts::default();
         for r in results {
-            match (r.status, Finding::of(r)) {
+            match (r.status, finding(r)) {
                 (Status::Skip, _) => c.skipped += 1,
-                (_, Some(Finding::FalseAccept)) => c.false_accepts += 1,
-                (_, Some(Finding::InvalidPolicyAccepted)) => c.invalid_policy_accepted += 1,
-                (_, Some(Finding::FalseReject)) => c.false_rejects += 1,
-                (_, Some(Finding::Error)) => c.errors += 1,
+                (_, Some(Class::Security)) => c.false_accepts += 1,
+                (_, Some(Class::Configuration)) => c.invalid_policy_accepted += 1,
+                (_, Some(Class::Interoperability)) => c.false_rejects += 1,
+                (_, Some(_)) => c.errors += 1,
                 (_, None) => c.passed += 1,
             }
         }
@@ -196,18 +153,18 @@ pub fn render(entries: &[Entry], corpus: &Corpus, preamble: &str) -> String {
             out.push('\n');
         }
         let mut any = false;
-        for finding in [
-            Finding::FalseAccept,
-            Finding::InvalidPolicyAccepted,
-            Finding::FalseReject,
-            Finding::Error,
+        for class in [
+            Class::Security,
+            Class::Configuration,
+            Class::Interoperability,
+            Class::Error,
         ] {
-            let rows = merged(report, finding);
+            let rows = merged(report, class);
             if rows.is_empty() {
                 continue;
             }
             any = true;
-            let _ = write!(out, "### {} ({})\n\n", finding.heading(), rows.len());
+            let _ = write!(out, "### {} ({})\n\n", class.title(), rows.len());
             out.push_str("| case | ceremonies | expected | the library | why it matters |\n|---|---|---|---|---|\n");
             for (id, (profiles, result)) in rows {
                 let why = describe(corpus, &id);
@@ -248,13 +205,14 @@ pub fn render(entries: &[Entry], corpus: &Corpus, preamble: &str) -> String {
 }
 
 /// Failing results of one kind, one row per case id (ceremonies merged), in corpus order.
-fn merged(report: &Report, finding: Finding) -> Vec<(String, (Vec<RunAs>, &CaseResult))> {
+/// A result's class when it fails the run (the matrix lists no known divergences).
+fn finding(result: &CaseResult) -> Option<Class> {
+    result.class.filter(|_| result.status.fails_run())
+}
+
+fn merged(report: &Report, class: Class) -> Vec<(String, (Vec<RunAs>, &CaseResult))> {
     let mut rows: Vec<(String, (Vec<RunAs>, &CaseResult))> = Vec::new();
-    for r in report
-        .results
-        .iter()
-        .filter(|r| Finding::of(r) == Some(finding))
-    {
+    for r in report.results.iter().filter(|r| finding(r) == Some(class)) {
         match rows.iter_mut().find(|(id, _)| *id == r.id) {
             Some((_, (profiles, _))) => profiles.push(r.profile),
             None => rows.push((r.id.clone(), (vec![r.profile], r))),
@@ -354,12 +312,18 @@ mod tests {
         actual: &str,
         status: Status,
     ) -> CaseResult {
+        let actual: rpscope_corpus::Actual =
+            serde_json::from_value(serde_json::json!(actual)).expect("an actual");
         CaseResult {
             id: id.into(),
             profile: RunAs::from_name(profile).expect("a profile or ceremony"),
+            description: String::new(),
+            flags: Vec::new(),
+            presented: Default::default(),
+            class: Class::of(status, actual, expected, None),
             expected,
             expected_reason: None,
-            actual: serde_json::from_value(serde_json::json!(actual)).expect("an actual"),
+            actual,
             reason: None,
             explanation: Some(format!("{actual} because")),
             status,
@@ -428,7 +392,8 @@ mod tests {
                 Status::Skip,
             ),
             CaseResult {
-                expected_reason: Some(Reason::InvalidPolicy),
+                expected_reason: Some(rpscope_core::Reason::InvalidPolicy),
+                class: Some(Class::Configuration),
                 ..result(
                     "server-invalid-policy::z",
                     "registration",

@@ -6,13 +6,13 @@ use rpscope_adapter::protocol::Implementation;
 use rpscope_adapter::{AdapterTarget, Options};
 use rpscope_core::{Profile, ProfileId, PslSnapshots};
 use rpscope_corpus::case::TopicFile;
-use rpscope_corpus::report::{self, Format};
+use rpscope_corpus::report::{self, Detail, Format};
 use rpscope_corpus::{
     Answer, Builtin, Ceremony, ClientCase, Corpus, KnownDivergences, Report, Selection, ServerCase,
     Side, Target, Topic,
 };
 use std::io::{IsTerminal as _, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// What the cases run against.
@@ -54,8 +54,12 @@ pub struct Args<'a> {
     pub side: Option<Side>,
     /// Only ids containing this.
     pub filter: Option<&'a str>,
-    /// The report format.
+    /// The report format on stdout.
     pub format: Format,
+    /// More reports from the same run: each format written to its file.
+    pub outputs: Vec<(Format, PathBuf)>,
+    /// How much the human report says.
+    pub detail: Detail,
     /// A known-divergence file.
     pub known_divergences: Option<&'a Path>,
     /// The per-case deadline for an adapter.
@@ -178,15 +182,30 @@ pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
             None => "no case was selected".into(),
         }));
     }
-    std::io::stdout()
+    for (format, path) in &args.outputs {
+        std::fs::write(path, report::render_detailed(&report, *format, args.detail))
+            .map_err(|e| CliError::io(&format!("write {}", path.display()), e))?;
+    }
+    match std::io::stdout()
         .lock()
-        .write_all(report::render(&report, args.format).as_bytes())
-        .map_err(|e| CliError::io("write the report", e))?;
-    Ok(if report.conforms() {
+        .write_all(report::render_detailed(&report, args.format, args.detail).as_bytes())
+    {
+        // The reader went away (`| head`): the files are written, the exit code stands.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.map_err(|e| CliError::io("write the report", e))?,
+    }
+    Ok(exit_of(&report))
+}
+
+/// 0 conforms, 1 does not conform, 3 the target could not be run or the run stopped.
+pub fn exit_of(report: &Report) -> Exit {
+    if report.stopped.is_some() {
+        Exit::Stopped
+    } else if report.conforms() {
         Exit::Success
     } else {
         Exit::Finding
-    })
+    }
 }
 
 /// Counts answered cases on stderr while a slow target runs: a line every few

@@ -23,6 +23,9 @@ pub enum Exit {
     Success = 0,
     /// Reject, or a run with a finding.
     Finding = 1,
+    /// The target could not be run, or the run was interrupted: the report says why and
+    /// every case it did not decide is an `error` result.
+    Stopped = 3,
 }
 
 impl Exit {

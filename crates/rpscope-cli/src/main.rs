@@ -1,12 +1,13 @@
 //! `rpscope`: WebAuthn RP ID and origin scoping from the command line.
 //!
 //! Exit codes, for every command: 0 accept (or no finding), 1 reject (or a finding),
-//! 2 usage or input error (with a message on stderr).
+//! 2 usage or input error (with a message on stderr); `conformance` also 3: the target
+//! could not be run or the run was interrupted.
 
 #[cfg(feature = "browser")]
 use rpscope_cli::browser;
 use rpscope_cli::{adapter, check, conformance, corpus, lint, matrix, verify, CliError, Exit};
-use rpscope_corpus::report::Format;
+use rpscope_corpus::report::{Detail, Format};
 use rpscope_corpus::Side;
 
 use clap::builder::{PossibleValue, PossibleValuesParser};
@@ -46,7 +47,8 @@ fn browser_values() -> PossibleValuesParser {
     long_about = "rpscope decides which web origins may use which WebAuthn RP ID, exactly as \
 WebAuthn Level 3, HTML's registrable-domain-suffix test, the WHATWG URL parser, the Public Suffix \
 List and Related Origin Requests define it, and as Chromium and Firefox actually behave.",
-    after_help = "Exit codes: 0 accept (or no finding), 1 reject (or a finding), 2 usage or input error."
+    after_help = "Exit codes: 0 accept (or no finding), 1 reject (or a finding), 2 usage or input error, \
+3 (conformance) the target could not be run or the run was interrupted."
 )]
 struct Cli {
     /// Use this public_suffix_list.dat instead of the vendored, pinned copy
@@ -186,7 +188,13 @@ Known-divergence file: {\"<case id>\": {\"expected\": \"reject\", \"actual\": \"
 \"profile\": \"spec\"}} (profile optional). A listed case that conforms (unexpected pass) and a
 listed id the corpus lacks (stale) fail the run too.
 
-Exit codes: 0 every case conforms, 1 a failure, 2 usage or input error.";
+Reports: --format for stdout, --output FORMAT=PATH (repeatable) for files from the same run.
+Each result carries what was presented and, when it fails, its class: security (a false
+accept), configuration (an invalid policy accepted), interoperability (a false reject), error,
+reason (right verdict, other code) or stale-divergence.
+
+Exit codes: 0 every case conforms, 1 a failure, 2 usage or input error, 3 the target could not
+be run or the run was interrupted (the report is still written).";
 
 const VERIFY_EXAMPLES: &str = "\
 The policy file (TOML):
@@ -297,9 +305,22 @@ struct ConformanceArgs {
     #[arg(long, value_name = "SUBSTR")]
     filter: Option<String>,
 
-    /// Report format: human, json, junit or markdown
+    /// Report format on stdout: human, json, junit or markdown
     #[arg(long, value_name = "FORMAT", default_value = "human")]
     format: String,
+
+    /// Also write the report as FORMAT to PATH, from the same run (repeatable:
+    /// `--output junit=rpscope.xml --output json=rpscope.json --output markdown=$GITHUB_STEP_SUMMARY`)
+    #[arg(long = "output", value_name = "FORMAT=PATH")]
+    outputs: Vec<String>,
+
+    /// Print only the summary lines (human format)
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+
+    /// List every skipped result with its reason (human format)
+    #[arg(long, short)]
+    verbose: bool,
 
     /// Read the corpus from this directory (flags.toml, cases/*.toml) instead of the embedded one
     #[arg(long, value_name = "DIR")]
@@ -547,6 +568,16 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                     side,
                     filter: args.filter.as_deref(),
                     format,
+                    outputs: args
+                        .outputs
+                        .iter()
+                        .map(|o| parse_output(o))
+                        .collect::<Result<_, _>>()?,
+                    detail: match (args.quiet, args.verbose) {
+                        (true, _) => Detail::Quiet,
+                        (_, true) => Detail::Verbose,
+                        _ => Detail::Normal,
+                    },
                     known_divergences: args.known_divergences.as_deref(),
                 },
                 &psl,
@@ -620,6 +651,21 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
             corpus::fuzz_seeds(corpus.as_deref(), &dir)
         }
     }
+}
+
+/// `--output FORMAT=PATH`.
+fn parse_output(text: &str) -> Result<(Format, PathBuf), CliError> {
+    let bad = || {
+        CliError::new(format!(
+            "--output takes FORMAT=PATH with FORMAT one of human, json, junit, markdown (got `{text}`)"
+        ))
+    };
+    let (format, path) = text.split_once('=').ok_or_else(bad)?;
+    let format = Format::parse(format).ok_or_else(bad)?;
+    if path.is_empty() {
+        return Err(bad());
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 #[cfg(feature = "browser")]

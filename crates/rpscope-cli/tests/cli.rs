@@ -711,3 +711,46 @@ fn matrix_records_an_adapter_that_does_not_start_and_exits_1() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("appears twice"));
 }
+
+#[test]
+fn one_conformance_run_writes_every_requested_output() {
+    let dir = std::env::temp_dir().join(format!("rpscope-outputs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("r.json");
+    let junit = dir.join("r.xml");
+    let md = dir.join("summary.md");
+    let o = rpscope(
+        &[
+            "conformance",
+            "--filter",
+            "dots::",
+            "--quiet",
+            "--output",
+            &format!("json={}", json.display()),
+            "--output",
+            &format!("junit={}", junit.display()),
+            "--output",
+            &format!("markdown={}", md.display()),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2, "--quiet: the summary only");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(report["total"].as_u64().unwrap() > 10);
+    assert!(std::fs::read_to_string(&junit)
+        .unwrap()
+        .starts_with("<?xml"));
+    assert!(std::fs::read_to_string(&md)
+        .unwrap()
+        .contains("## rpscope conformance"));
+    let bad = rpscope(&["conformance", "--output", "yaml=x"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("--output takes FORMAT=PATH"),
+        "{}",
+        stderr(&bad)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

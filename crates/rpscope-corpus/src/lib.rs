@@ -35,6 +35,6 @@ pub use divergence::KnownDivergences;
 pub use load::{Corpus, LoadError, Topic};
 pub use rpscope_model::{Measurement, MeasurementFile};
 pub use run::{
-    run, Actual, Answer, Builtin, CaseResult, Ceremony, ProfileId, Report, RunAs, Selection, Side,
-    Status, Target,
+    run, Actual, Answer, Builtin, CaseResult, Ceremony, Class, Presented, ProfileId, Report, RunAs,
+    Selection, Side, Status, Target,
 };

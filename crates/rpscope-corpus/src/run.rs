@@ -6,14 +6,16 @@
 //! Known divergences turn a listed failure into a non-failure, but an entry that
 //! no longer fails (an unexpected pass) or names no case (stale) fails the run.
 
-use crate::case::{ClientCase, ServerCase};
+use crate::case::{AnyCase, ClientCase, ServerCase};
 use crate::divergence::KnownDivergences;
 use crate::load::Corpus;
 use rpscope_core::client::{check, ClientRequest};
 use rpscope_core::server::{verify_or_refuse, ServerRequest};
 use rpscope_core::{Profile, PslSnapshots, Reason, Verdict};
-use rpscope_model::Outcome;
-pub use rpscope_model::{Actual, CaseResult, Ceremony, ProfileId, RunAs, Side, Status};
+pub use rpscope_model::{
+    Actual, CaseResult, Ceremony, Class, Presented, ProfileId, RunAs, Side, Status,
+};
+use rpscope_model::{Outcome, WellKnownSummary};
 use serde::Serialize;
 
 /// What an implementation answered for one case.
@@ -200,7 +202,7 @@ pub fn run(
                 let expected = case.expected.get(profile).unwrap_or(Outcome::Acceptable);
                 let reason = case.reason.as_ref().and_then(|r| r.get(profile));
                 results.push(judge(
-                    &case.id,
+                    AnyCase::Client(case),
                     RunAs::Profile(profile),
                     expected,
                     reason,
@@ -223,7 +225,7 @@ pub fn run(
                 };
                 let run_as = ceremony.map_or(RunAs::Server, RunAs::Ceremony);
                 results.push(judge(
-                    &case.id,
+                    AnyCase::Server(case),
                     run_as,
                     case.expected,
                     case.reason,
@@ -252,8 +254,29 @@ pub fn run(
     }
 }
 
+/// What a case presents, for the report.
+pub fn presented(case: AnyCase<'_>) -> Presented {
+    match case {
+        AnyCase::Client(c) => Presented {
+            origin: c.origin.clone(),
+            rp_id: c.rp_id.clone(),
+            well_known: c.well_known.as_ref().map(WellKnownSummary::from),
+            ..Presented::default()
+        },
+        AnyCase::Server(c) => Presented {
+            origin: c.origin.clone(),
+            cross_origin: c.cross_origin,
+            top_origin: c.top_origin.clone(),
+            rp_id_hash: c.rp_id_hash_bytes().ok().flatten().map(hex::encode),
+            rp_id_hash_of: c.rp_id_hash_of.clone(),
+            policy: serde_json::to_value(&c.policy).ok(),
+            ..Presented::default()
+        },
+    }
+}
+
 fn judge(
-    id: &str,
+    case: AnyCase<'_>,
     profile: RunAs,
     expected: Outcome,
     expected_reason: Option<Reason>,
@@ -283,6 +306,7 @@ fn judge(
             (Actual::from(verdict), reason, explanation, status, message)
         }
     };
+    let id = case.id();
     let listed = known.lookup(id, profile);
     let (status, message) = match (verdict_status, listed) {
         (Status::Fail, Some(entry)) if entry.actual == actual => (
@@ -308,6 +332,10 @@ fn judge(
     CaseResult {
         id: id.to_owned(),
         profile,
+        description: case.description().to_owned(),
+        flags: case.flags().to_vec(),
+        presented: presented(case),
+        class: Class::of(status, actual, expected, expected_reason),
         expected,
         expected_reason,
         actual,

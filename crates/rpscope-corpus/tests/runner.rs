@@ -324,3 +324,157 @@ fn reports_render_in_every_format() {
     let human = render(&r, Format::Human);
     assert!(human.contains("accept-all: DOES NOT CONFORM"), "{human}");
 }
+
+const MIXED: &str = r#"
+[[case]]
+id = "demo::look-alike"
+description = "A look-alike host is no subdomain."
+source = ["HTML"]
+origin = "https://evil-example.com"
+rp_id = "example.com"
+flags = ["dot-boundary"]
+expected = "reject"
+reason = "rp-id-not-suffix"
+
+[[case]]
+id = "demo::subdomain"
+description = "A subdomain may claim its parent."
+source = ["HTML"]
+origin = "https://login.example.com"
+rp_id = "example.com"
+expected = "accept"
+
+[[case]]
+id = "demo::skipped"
+description = "A case the target cannot express."
+source = ["HTML"]
+origin = "https://a.example.com"
+expected = "accept"
+"#;
+
+/// Accepts the look-alike, rejects the subdomain, skips the rest: one finding of each
+/// direction, as a sloppy `endswith` check and a strict-string one would give.
+struct Backwards;
+impl Target for Backwards {
+    fn name(&self) -> String {
+        "backwards".into()
+    }
+    fn check_client(&mut self, case: &ClientCase, _: &Profile) -> Answer {
+        let verdict = match case.id.as_str() {
+            "demo::look-alike" => Verdict::Accept,
+            "demo::subdomain" => Verdict::Reject,
+            _ => return Answer::Skipped("no page for this host".into()),
+        };
+        Answer::Verdict {
+            verdict,
+            reason: None,
+            explanation: Some("the library said so".into()),
+        }
+    }
+}
+
+#[test]
+fn every_result_carries_what_was_presented_and_failures_their_class() {
+    use rpscope_corpus::report::{render_detailed, Detail};
+    let c = corpus(MIXED);
+    let r = run(&c, &mut Backwards, &spec_only(), &KnownDivergences::none());
+    let json: serde_json::Value = serde_json::from_str(&render(&r, Format::Json)).unwrap();
+    let result = |id: &str| {
+        json["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let look_alike = result("demo::look-alike");
+    assert_eq!(look_alike["class"], "security");
+    assert_eq!(
+        look_alike["presented"]["origin"],
+        "https://evil-example.com"
+    );
+    assert_eq!(look_alike["presented"]["rp_id"], "example.com");
+    assert_eq!(
+        look_alike["description"],
+        "A look-alike host is no subdomain."
+    );
+    assert_eq!(look_alike["flags"][0], "dot-boundary");
+    assert_eq!(result("demo::subdomain")["class"], "interoperability");
+    assert!(result("demo::skipped").get("class").is_none());
+
+    // Human: the first line says what kind of red; security comes before interop.
+    let human = render(&r, Format::Human);
+    let first = human.lines().next().unwrap();
+    assert!(
+        first.contains("DOES NOT CONFORM") && first.contains("1 security, 1 interoperability"),
+        "{human}"
+    );
+    let security = human.find("Security findings").unwrap();
+    let interop = human.find("Interoperability findings").unwrap();
+    assert!(security < interop, "{human}");
+    assert!(human.contains("presented: origin https://evil-example.com, RP ID example.com"));
+    assert!(human.contains("      1  no page for this host"), "{human}");
+    let quiet = render_detailed(&r, Format::Human, Detail::Quiet);
+    assert_eq!(quiet.lines().count(), 2, "{quiet}");
+    let verbose = render_detailed(&r, Format::Human, Detail::Verbose);
+    assert!(
+        verbose.contains("demo::skipped [spec]: no page for this host"),
+        "{verbose}"
+    );
+
+    // JUnit: the type is the class, the message names the origin and both verdicts.
+    let junit = render(&r, Format::Junit);
+    assert!(
+        junit.contains(r#"message="[security] https://evil-example.com: expected reject (rp-id-not-suffix), got accept" type="security""#),
+        "{junit}"
+    );
+    assert!(junit.contains(r#"type="interoperability""#), "{junit}");
+    assert!(
+        junit.contains("A look-alike host is no subdomain."),
+        "{junit}"
+    );
+
+    // Markdown: the failure table leads with the class.
+    let md = render(&r, Format::Markdown);
+    assert!(md.contains("| security | `demo::look-alike` |"), "{md}");
+}
+
+/// A target that stops answering after the first case.
+struct GivesUp(usize);
+impl Target for GivesUp {
+    fn name(&self) -> String {
+        "gives-up".into()
+    }
+    fn check_client(&mut self, _: &ClientCase, _: &Profile) -> Answer {
+        self.0 += 1;
+        Answer::Verdict {
+            verdict: Verdict::Accept,
+            reason: None,
+            explanation: None,
+        }
+    }
+    fn stopped(&self) -> Option<String> {
+        (self.0 >= 1).then(|| "interrupted (SIGTERM)".to_owned())
+    }
+}
+
+#[test]
+fn a_stopped_target_is_asked_nothing_more_and_the_report_says_why() {
+    let c = corpus(MIXED);
+    let mut target = GivesUp(0);
+    let r = run(&c, &mut target, &spec_only(), &KnownDivergences::none());
+    assert_eq!(target.0, 1, "asked after it stopped");
+    assert_eq!(r.stopped.as_deref(), Some("interrupted (SIGTERM)"));
+    assert!(!r.conforms());
+    let errors: Vec<_> = r
+        .results
+        .iter()
+        .filter(|x| x.status == Status::Error)
+        .collect();
+    assert_eq!(errors.len(), 2);
+    assert!(errors
+        .iter()
+        .all(|x| x.explanation.as_deref() == Some("interrupted (SIGTERM)")));
+    assert!(render(&r, Format::Human).contains("the run stopped early: interrupted (SIGTERM)"));
+}

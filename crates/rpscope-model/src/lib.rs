@@ -46,5 +46,5 @@ pub use measured::{Measurement, MeasurementFile};
 pub use profile::{Browser, ProfileId, PslSnapshotId};
 pub use question::ClientQuestion;
 pub use reason::{Reason, Verdict};
-pub use result::{Actual, CaseResult, RunAs, Status};
+pub use result::{Actual, CaseResult, Class, Presented, RunAs, Status, WellKnownSummary};
 pub use well_known::WellKnown;
