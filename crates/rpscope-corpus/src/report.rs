@@ -117,10 +117,7 @@ fn verdict_with_reason(verdict: &str, reason: Option<rpscope_core::Reason>) -> S
 
 /// Results that fail the run (or are excused), one group per case and class, most
 /// serious class first, in corpus order within a class.
-fn grouped<'r>(
-    r: &'r Report,
-    pick: impl Fn(&CaseResult) -> bool,
-) -> Vec<(Class, Vec<&'r CaseResult>)> {
+fn grouped(r: &Report, pick: impl Fn(&CaseResult) -> bool) -> Vec<(Class, Vec<&CaseResult>)> {
     let mut groups: Vec<(Class, Vec<&CaseResult>)> = Vec::new();
     for res in r.results.iter().filter(|x| pick(x)) {
         let class = res.class.unwrap_or(Class::Error);
