@@ -8,7 +8,9 @@ use std::{env, fs};
 fn main() {
     let manifest =
         PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let corpus = manifest.join("../../corpus");
+    // `corpus` is a link to the repository's top-level `corpus/` (the editable source of
+    // truth), so the packaged crate carries exactly the cases it was built with.
+    let corpus = manifest.join("corpus");
     let mut out = String::new();
     embed_dir(&corpus.join("cases"), "CASE_FILES", "topic file", &mut out);
     embed_dir(

@@ -16,7 +16,8 @@ use rpscope_model::PslSnapshotId;
 use std::fmt;
 
 /// The pinned copy of `public_suffix_list.dat` (see `data/psl/PROVENANCE.md`).
-const VENDORED: &str = include_str!("../../../data/psl/public_suffix_list.dat");
+// `data` is a link to the repository's `data/psl/`, so the packaged crate carries the list.
+const VENDORED: &str = include_str!("../data/public_suffix_list.dat");
 
 /// A parsed Public Suffix List.
 pub struct PublicSuffixList {

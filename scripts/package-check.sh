@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every library crate packages and builds from its own tarball, and the CLI installs from
+# its packaged crate (offline, its rpscope dependencies resolved to their packaged
+# crates) and runs the main job. What `cargo install rpscope-cli` would do, without a
+# registry.
+#
+#   scripts/package-check.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo package --workspace --locked
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+patches=()
+for crate in target/package/rpscope-*.crate; do
+  tar xzf "$crate" -C "$work"
+  dir=$(basename "$crate" .crate)
+  name=${dir%-*}
+  patches+=(--config "patch.crates-io.${name}.path=\"$work/$dir\"")
+done
+cli=$(ls -d "$work"/rpscope-cli-*)
+CARGO_TARGET_DIR="$work/target" cargo install --offline --path "$cli" --root "$work/root" "${patches[@]}"
+"$work/root/bin/rpscope" conformance --quiet
+"$work/root/bin/rpscope" --version
