@@ -314,6 +314,11 @@ struct ConformanceArgs {
     #[arg(long = "output", value_name = "FORMAT=PATH")]
     outputs: Vec<String>,
 
+    /// Which failures make the exit code 1: `any` failing result, or only `security`
+    /// findings (false accepts); 2 and 3 keep their meaning either way
+    #[arg(long, value_name = "WHICH", default_value = "any", value_parser = ["any", "security"])]
+    fail_on: String,
+
     /// Print only the summary lines (human format)
     #[arg(long, short, conflicts_with = "verbose")]
     quiet: bool,
@@ -573,6 +578,7 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                         .iter()
                         .map(|o| parse_output(o))
                         .collect::<Result<_, _>>()?,
+                    security_only: args.fail_on == "security",
                     detail: match (args.quiet, args.verbose) {
                         (true, _) => Detail::Quiet,
                         (_, true) => Detail::Verbose,

@@ -754,3 +754,45 @@ fn one_conformance_run_writes_every_requested_output() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// An adapter in sh that accepts the control ceremony and rejects every case: its
+/// failures are all false rejects (interoperability), none a security finding.
+const REJECT_ALL: &str = r#"while IFS= read -r line; do case "$line" in *'"cmd":"start"'*) echo '{"protocol":1,"implementation":{"name":"reject-all","version":"0","language":"sh"},"capabilities":{"sides":["server"],"ceremonies":["authentication"],"policy_features":[]}}';; *'"cmd":"run"'*) seq=$(printf '%s' "$line" | sed 's/.*"seq":\([0-9]*\).*/\1/'); if [ "$seq" = 0 ]; then r=accept; else r=reject; fi; echo "{\"seq\":$seq,\"result\":\"$r\"}";; *) exit 0;; esac; done"#;
+
+#[test]
+fn fail_on_security_ignores_interoperability_failures() {
+    let dir = std::env::temp_dir().join(format!("rpscope-fail-on-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("reject-all.sh");
+    std::fs::write(&script, REJECT_ALL).unwrap();
+    let target = format!("adapter:sh {}", script.display());
+    let args = [
+        "conformance",
+        "--target",
+        &target,
+        "--filter",
+        "server-exact::",
+        "-q",
+    ];
+    let any = rpscope(&args, "");
+    assert_eq!(
+        any.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&any),
+        stderr(&any)
+    );
+    let security = rpscope(&[&args[..], &["--fail-on", "security"]].concat(), "");
+    assert_eq!(
+        security.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&security),
+        stderr(&security)
+    );
+    assert!(
+        stdout(&security).contains("DOES NOT CONFORM"),
+        "the report still says so"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
