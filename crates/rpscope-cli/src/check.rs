@@ -1,7 +1,7 @@
 //! `rpscope check`: the client-side verdict for one request or a JSON Lines batch.
 
 use crate::{print_verdict, CliError, Exit};
-use rpscope_batch::check::{handle_line, VerdictLine};
+use rpscope_batch::check::{handle_line_as, VerdictLine};
 use rpscope_batch::jsonl;
 use rpscope_core::client::{check, ClientRequest, WellKnownResponse};
 use rpscope_core::{Profile, PslSnapshots};
@@ -49,15 +49,30 @@ pub fn single(args: Single<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
         v.rp_id().unwrap_or("(none)"),
         args.profile
     );
-    print_verdict(args.json, &VerdictLine::new(None, &v), human)?;
+    print_verdict(args.json, &VerdictLine::new(None, &args.profile, &v), human)?;
     Ok(Exit::from_verdict(v.verdict()))
 }
 
-/// `rpscope check --batch`: every line through [`handle_line`].
-pub fn batch(input: Box<dyn io::BufRead>, psl: &PslSnapshots) -> Result<Exit, CliError> {
-    jsonl::run(input, io::stdout().lock(), |text, answer| {
-        handle_line(text, psl, answer)
-    })
-    .map_err(|e| CliError::io("run the batch", e))?;
-    Ok(Exit::Success)
+/// `rpscope check --batch`: every line through [`handle_line_as`], under
+/// `profile` unless a line names its own.
+pub fn batch(
+    input: Box<dyn io::BufRead>,
+    profile: &Profile,
+    psl: &PslSnapshots,
+) -> Result<Exit, CliError> {
+    let result = jsonl::run(input, io::stdout().lock(), |text, answer| {
+        handle_line_as(text, profile, psl, answer)
+    });
+    batch_exit(result)
+}
+
+/// The exit of a batch run: the reader going away (EPIPE) ends it normally.
+pub(crate) fn batch_exit(result: Result<jsonl::Tally, jsonl::Error>) -> Result<Exit, CliError> {
+    match result {
+        Ok(_) => Ok(Exit::Success),
+        Err(jsonl::Error::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Exit::Success),
+        Err(jsonl::Error::Write(e)) => Err(CliError::io("write the verdicts", e)),
+        Err(jsonl::Error::Read(e)) => Err(CliError::io("read the batch input", e)),
+        Err(e) => Err(CliError::new(e.to_string())),
+    }
 }

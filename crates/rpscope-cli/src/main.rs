@@ -208,14 +208,16 @@ Examples:
   rpscope verify --policy rp.toml --origin https://example.com \\
     --rp-id-hash a379a6f6eeafb9a55e378c118034e2751e682fab9f2d30ab13d2125586ce1947
 
-Batch lines: {\"id\", \"policy\": {…}, \"origin\", \"cross_origin\", \"top_origin\", \"rp_id_hash\" (hex)}; output
-{\"id\", \"verdict\", \"reason\", \"explanation\"}, or {\"id\", \"line\", \"error\"} for a line that cannot be read.
+Batch lines: {\"id\", \"policy\": {…}, \"origin\", \"cross_origin\", \"top_origin\", \"rp_id_hash\" (hex)}; a line
+without \"policy\" uses --policy FILE. Output {\"id\", \"verdict\", \"reason\", \"explanation\"}, or {\"id\", \"line\",
+\"error\"} for a line that cannot be read (a line over 1 MiB is one such error, and the run goes on).
+Each answer is written as soon as its line is decided, so rpscope can run as a co-process.
 
 Exit codes: 0 accept, 1 reject, 2 usage or input error (a batch exits 0 unless its input cannot be read).";
 
 #[derive(Args)]
 struct VerifyArgs {
-    /// The RP's policy (TOML)
+    /// The RP's policy (TOML); with --batch, the policy of lines that carry none
     #[arg(long, value_name = "FILE", required_unless_present = "batch")]
     policy: Option<PathBuf>,
     /// clientDataJSON.origin
@@ -233,8 +235,9 @@ struct VerifyArgs {
     /// Print the verdict as one JSON object
     #[arg(long)]
     json: bool,
-    /// Read JSON Lines requests from FILE (`-` for stdin), each with its own policy
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["policy", "origin", "cross_origin", "top_origin", "rp_id_hash", "json"])]
+    /// Read JSON Lines requests from FILE (`-` for stdin), each with its own policy or the
+    /// --policy one; a line may be at most 1 MiB
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["origin", "cross_origin", "top_origin", "rp_id_hash", "json"])]
     batch: Option<PathBuf>,
 }
 
@@ -442,8 +445,10 @@ Examples:
 
 Batch input lines: {\"id\", \"origin\", \"rp_id\", \"profile\", \"well_known\": {\"status\", \
 \"content_type\", \"body\", \"redirects\": [URL, …]}}; only \"origin\" is required; \"well_known\" absent or null means the \
-fetch failed. Output lines: {\"id\", \"verdict\", \"reason\", \"rp_id\", \"explanation\"}, or \
-{\"id\", \"line\", \"error\"} for a line that could not be read.
+fetch failed. A line without \"profile\" is decided under --profile. Output lines: {\"id\", \"verdict\", \"reason\", \
+\"rp_id\", \"profile\", \"explanation\"}, or {\"id\", \"line\", \"error\"} for a line that could not be read \
+(a line over 1 MiB is one such error, and the run goes on). Each answer is written as soon as its \
+line is decided, so rpscope can run as a co-process.
 
 Exit codes: 0 accept, 1 reject, 2 usage or input error (a batch exits 0 unless its input \
 could not be read).";
@@ -489,7 +494,8 @@ struct CheckArgs {
     #[arg(long)]
     json: bool,
 
-    /// Read JSON Lines requests from FILE (`-` for stdin) and write one verdict line each
+    /// Read JSON Lines requests from FILE (`-` for stdin) and write one verdict line each;
+    /// --profile decides lines that name none; a line may be at most 1 MiB
     #[arg(
         long,
         value_name = "FILE",
@@ -633,10 +639,10 @@ fn parse_format(name: &str) -> Result<Format, CliError> {
 }
 
 fn run_check(args: CheckArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
-    if let Some(path) = &args.batch {
-        return check::batch(open_input(path)?, psl);
-    }
     let profile = check::profile_named(&args.profile).map_err(CliError::new)?;
+    if let Some(path) = &args.batch {
+        return check::batch(open_input(path)?, &profile, psl);
+    }
     let body = match &args.well_known {
         Some(path) => Some(read_bytes(path)?),
         None => None,
@@ -663,7 +669,12 @@ fn run_check(args: CheckArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
 
 fn run_verify(args: VerifyArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
     if let Some(path) = &args.batch {
-        return verify::batch(open_input(path)?, psl);
+        let default = args
+            .policy
+            .as_deref()
+            .map(verify::read_policy)
+            .transpose()?;
+        return verify::batch(open_input(path)?, default.as_ref(), psl);
     }
     let (Some(policy), Some(origin)) = (&args.policy, &args.origin) else {
         return Err(CliError::new(

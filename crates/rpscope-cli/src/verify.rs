@@ -1,5 +1,6 @@
 //! `rpscope verify`: the server-side verdict for one ceremony or a JSON Lines batch.
 
+use crate::check::batch_exit;
 use crate::{print_verdict, CliError, Exit};
 use rpscope_batch::jsonl;
 use rpscope_batch::verify::{handle_line, PolicyCache, VerdictLine};
@@ -56,12 +57,17 @@ pub fn single(policy: &Policy, args: Single<'_>, psl: &PslSnapshots) -> Result<E
     Ok(Exit::from_verdict(v.verdict()))
 }
 
-/// `rpscope verify --batch`.
-pub fn batch(input: Box<dyn io::BufRead>, psl: &PslSnapshots) -> Result<Exit, CliError> {
-    let mut cache = PolicyCache::default();
-    jsonl::run(input, io::stdout().lock(), |text, answer| {
+/// `rpscope verify --batch [--policy FILE]`: lines without a `policy` use `default`.
+pub fn batch(
+    lines: Box<dyn io::BufRead>,
+    default: Option<&Policy>,
+    psl: &PslSnapshots,
+) -> Result<Exit, CliError> {
+    let mut cache = match default {
+        Some(policy) => PolicyCache::with_default(policy, psl),
+        None => PolicyCache::default(),
+    };
+    batch_exit(jsonl::run(lines, io::stdout().lock(), |text, answer| {
         handle_line(text, psl, &mut cache, answer)
-    })
-    .map_err(|e| CliError::io("run the batch", e))?;
-    Ok(Exit::Success)
+    }))
 }

@@ -618,6 +618,48 @@ fn verify_batch_answers_every_line() {
 }
 
 #[test]
+fn verify_batch_uses_the_policy_file_for_lines_without_one() {
+    let policy = temp_file(
+        "batch-default.toml",
+        "rp_ids = [\"example.com\"]\norigins = [\"https://example.com\"]\n",
+    );
+    let input = [
+        r#"{"id":"default","origin":"https://example.com"}"#,
+        r#"{"id":"own","policy":{"rp_ids":["example.com"],"origins":["https://other.example.com"]},"origin":"https://example.com"}"#,
+    ]
+    .join("\n");
+    let o = rpscope(
+        &[
+            "verify",
+            "--batch",
+            "-",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+        &input,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let reasons: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["reason"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(reasons, ["origin-match", "origin-not-allowed"]);
+    // Without --policy, a line without one is an error line.
+    let o = rpscope(
+        &["verify", "--batch", "-"],
+        r#"{"id":"none","origin":"https://example.com"}"#,
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!((&v["id"], &v["line"]), (&"none".into(), &1.into()));
+    assert!(v["error"].as_str().unwrap().contains("--policy"), "{v}");
+}
+
+#[test]
 fn lint_reports_the_home_lab_port_and_exits_1() {
     let config = temp_file(
         "pve.toml",
