@@ -1,7 +1,7 @@
 //! `rpscope corpus lint|export|schema`: maintaining and publishing the corpus.
 
 use crate::conformance::load_corpus;
-use crate::{CliError, Exit};
+use crate::{input, CliError, Exit};
 use rpscope_corpus::case::TopicFile;
 use rpscope_corpus::{lint, schema};
 use serde::Serialize;
@@ -83,8 +83,7 @@ pub fn import_psl_tests(
     file: &Path,
     psl: &rpscope_core::PublicSuffixList,
 ) -> Result<Exit, CliError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", file.display())))?;
+    let text = input::read_text(file, &input::PSL_TESTS)?;
     let toml = rpscope_corpus::psl_tests::import(&text, psl)
         .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
     std::io::stdout()

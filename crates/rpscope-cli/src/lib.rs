@@ -7,6 +7,7 @@ pub mod browser;
 pub mod check;
 pub mod conformance;
 pub mod corpus;
+pub mod input;
 pub mod lint;
 pub mod matrix;
 pub mod verify;

@@ -1,6 +1,6 @@
 //! `rpscope lint FILE`: an RP's configuration, checked for what browsers and users will hit.
 
-use crate::{CliError, Exit};
+use crate::{input, CliError, Exit};
 use rpscope_core::server::lint::{lint, Deployment, Finding, Severity};
 use rpscope_core::server::Policy;
 use rpscope_core::PslSnapshots;
@@ -40,15 +40,16 @@ struct DeploymentConfig {
     well_known: Option<String>,
 }
 
-/// Runs the linter and prints the findings; exit 1 when there is an error.
+/// Runs the linter and prints the findings; exit 1 when there is an error. The
+/// configuration is read up to [`input::POLICY`], the document up to
+/// [`input::WELL_KNOWN`].
 pub fn run(
     path: &Path,
     well_known: Option<&Path>,
     json: bool,
     psl: &PslSnapshots,
 ) -> Result<Exit, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+    let text = input::read_text(path, &input::POLICY)?;
     let config: Config = toml::from_str(&text).map_err(|e| {
         CliError::new(format!(
             "{} is not an RP configuration: {e}",
@@ -63,10 +64,7 @@ pub fn run(
             .map(|p| path.parent().unwrap_or(Path::new(".")).join(p))
     });
     let document = match &document_path {
-        Some(p) => Some(
-            std::fs::read(p)
-                .map_err(|e| CliError::new(format!("cannot read {}: {e}", p.display())))?,
-        ),
+        Some(p) => Some(input::read_bytes(p, &input::WELL_KNOWN)?),
         None => None,
     };
     let policy = Policy {

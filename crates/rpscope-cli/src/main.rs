@@ -5,14 +5,15 @@
 
 #[cfg(feature = "browser")]
 use rpscope_cli::browser;
-use rpscope_cli::{adapter, check, conformance, corpus, lint, matrix, verify, CliError, Exit};
+use rpscope_cli::{
+    adapter, check, conformance, corpus, input, lint, matrix, verify, CliError, Exit,
+};
 use rpscope_corpus::report::Format;
 use rpscope_corpus::Side;
 
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, Parser, Subcommand};
 use rpscope_core::{PslSnapshots, PublicSuffixList};
-use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -49,7 +50,7 @@ List and Related Origin Requests define it, and as Chromium and Firefox actually
     after_help = "Exit codes: 0 accept (or no finding), 1 reject (or a finding), 2 usage or input error."
 )]
 struct Cli {
-    /// Use this public_suffix_list.dat instead of the vendored, pinned copy
+    /// Use this public_suffix_list.dat instead of the vendored, pinned copy (at most 16 MiB)
     #[arg(long, global = true, value_name = "FILE")]
     psl: Option<PathBuf>,
 
@@ -217,7 +218,7 @@ Exit codes: 0 accept, 1 reject, 2 usage or input error (a batch exits 0 unless i
 
 #[derive(Args)]
 struct VerifyArgs {
-    /// The RP's policy (TOML); with --batch, the policy of lines that carry none
+    /// The RP's policy (TOML, at most 4 MiB); with --batch, the policy of lines that carry none
     #[arg(long, value_name = "FILE", required_unless_present = "batch")]
     policy: Option<PathBuf>,
     /// clientDataJSON.origin
@@ -264,10 +265,11 @@ Exit codes: 0 no error (warnings allowed), 1 at least one error, 2 usage or inpu
 
 #[derive(Args)]
 struct LintArgs {
-    /// The RP configuration (TOML)
+    /// The RP configuration (TOML, at most 4 MiB)
     #[arg(value_name = "FILE")]
     file: PathBuf,
-    /// The /.well-known/webauthn document served at the first RP ID (overrides [deployment] well_known)
+    /// The /.well-known/webauthn document served at the first RP ID (overrides [deployment]
+    /// well_known; at most 16 MiB)
     #[arg(long, value_name = "FILE")]
     well_known: Option<PathBuf>,
     /// Print the findings as JSON
@@ -283,7 +285,8 @@ struct ConformanceArgs {
     target: String,
 
     /// Instead of the corpus, run adversarial cases derived from this RP policy file
-    /// (sibling subdomains, look-alikes, suffix extensions, scheme and port changes, …)
+    /// (sibling subdomains, look-alikes, suffix extensions, scheme and port changes, …; the file
+    /// at most 4 MiB)
     #[arg(long, value_name = "FILE", conflicts_with = "corpus")]
     policy: Option<PathBuf>,
 
@@ -309,7 +312,7 @@ struct ConformanceArgs {
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
 
-    /// A JSON file of cases this implementation knowingly decides otherwise
+    /// A JSON file of cases this implementation knowingly decides otherwise (at most 4 MiB)
     #[arg(long, value_name = "FILE")]
     known_divergences: Option<PathBuf>,
 }
@@ -467,8 +470,8 @@ struct CheckArgs {
     #[arg(long, value_name = "PROFILE", default_value = "spec", value_parser = profile_values(&[]), long_help = "The client profile to decide under (docs/profiles.md lists every divergence)")]
     profile: String,
 
-    /// The body served at https://{rp-id}/.well-known/webauthn (`-` for stdin);
-    /// without it, the fetch counts as failed
+    /// The body served at https://{rp-id}/.well-known/webauthn (`-` for stdin; at most 16 MiB,
+    /// or the profile's body cap and one byte); without it, the fetch counts as failed
     #[arg(long, value_name = "FILE")]
     well_known: Option<PathBuf>,
 
@@ -641,10 +644,10 @@ fn parse_format(name: &str) -> Result<Format, CliError> {
 fn run_check(args: CheckArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
     let profile = check::profile_named(&args.profile).map_err(CliError::new)?;
     if let Some(path) = &args.batch {
-        return check::batch(open_input(path)?, &profile, psl);
+        return check::batch(input::open(path)?, &profile, psl);
     }
     let body = match &args.well_known {
-        Some(path) => Some(read_bytes(path)?),
+        Some(path) => Some(check::read_well_known(path, &profile)?),
         None => None,
     };
     let origin = args.origin.as_deref().unwrap_or_default();
@@ -653,7 +656,7 @@ fn run_check(args: CheckArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
             origin,
             rp_id: args.rp_id.as_deref(),
             profile,
-            well_known: body.as_deref().map(|b| {
+            well_known: body.as_ref().map(|b| {
                 (
                     args.well_known_status,
                     args.well_known_content_type.as_str(),
@@ -674,7 +677,7 @@ fn run_verify(args: VerifyArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
             .as_deref()
             .map(verify::read_policy)
             .transpose()?;
-        return verify::batch(open_input(path)?, default.as_ref(), psl);
+        return verify::batch(input::open(path)?, default.as_ref(), psl);
     }
     let (Some(policy), Some(origin)) = (&args.policy, &args.origin) else {
         return Err(CliError::new(
@@ -704,27 +707,8 @@ fn load_psl(path: Option<&Path>) -> Result<PslSnapshots, CliError> {
     let Some(path) = path else {
         return Ok(PslSnapshots::builtin());
     };
-    let bytes = read_bytes(path)?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| CliError::new(format!("{} is not UTF-8 text: {e}", path.display())))?;
-    PublicSuffixList::parse(text)
+    let text = input::read_text(path, &input::PSL)?;
+    PublicSuffixList::parse(&text)
         .map(PslSnapshots::only)
         .map_err(|e| CliError::new(format!("{}: {e}", path.display())))
-}
-
-fn open_input(path: &Path) -> Result<Box<dyn BufRead>, CliError> {
-    if path == Path::new("-") {
-        return Ok(Box::new(io::stdin().lock()));
-    }
-    let file = std::fs::File::open(path)
-        .map_err(|e| CliError::new(format!("cannot open {}: {e}", path.display())))?;
-    Ok(Box::new(io::BufReader::with_capacity(1 << 16, file)))
-}
-
-fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
-    let mut bytes = Vec::new();
-    open_input(path)?
-        .read_to_end(&mut bytes)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
-    Ok(bytes)
 }

@@ -1,7 +1,7 @@
 //! `rpscope verify`: the server-side verdict for one ceremony or a JSON Lines batch.
 
 use crate::check::batch_exit;
-use crate::{print_verdict, CliError, Exit};
+use crate::{input, print_verdict, CliError, Exit};
 use rpscope_batch::jsonl;
 use rpscope_batch::verify::{handle_line, PolicyCache, VerdictLine};
 use rpscope_core::server::{verify_or_refuse, Policy, ServerRequest};
@@ -12,12 +12,11 @@ use std::path::Path;
 
 pub use rpscope_batch::verify::decode_hash;
 
-/// Reads a policy file (TOML), with the file name in every error. A
-/// `[deployment]` table (what `rpscope lint` reads) is allowed and ignored, so one
-/// file serves every command.
+/// Reads a policy file (TOML, at most [`input::POLICY`]), with the file name in
+/// every error. A `[deployment]` table (what `rpscope lint` reads) is allowed and
+/// ignored, so one file serves every command.
 pub fn read_policy(path: &Path) -> Result<Policy, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+    let text = input::read_text(path, &input::POLICY)?;
     let not_a_policy = |e: &dyn std::fmt::Display| {
         CliError::new(format!("{} is not a policy: {e}", path.display()))
     };
