@@ -100,25 +100,34 @@ impl std::error::Error for CliError {
     }
 }
 
+/// Writes to standard output with `write`, then flushes. A reader that went away
+/// (`| head -c1`, EPIPE) is not an error: nothing is left to tell it. Any other
+/// failure (`> /dev/full`, ENOSPC) is, with `what` in the message.
+pub fn write_stdout(
+    what: &str,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| CliError::io(what, e)),
+    }
+}
+
 /// Prints one verdict: its JSON line when `json`, else the human text.
 pub fn print_verdict(
     json: bool,
     line: &impl Serialize,
     human: impl fmt::Display,
 ) -> Result<(), CliError> {
-    let mut out = io::stdout().lock();
-    let written = if json {
-        serde_json::to_writer(&mut out, line)
-            .map_err(io::Error::from)
-            .and_then(|()| writeln!(out))
-    } else {
-        writeln!(out, "{human}")
-    };
-    match written {
-        // The reader went away (`| head -1`): nothing is left to tell it.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|e| CliError::io("write the verdict", e)),
-    }
+    write_stdout("write the verdict", |out| {
+        if json {
+            serde_json::to_writer(&mut *out, line)?;
+            writeln!(out)
+        } else {
+            writeln!(out, "{human}")
+        }
+    })
 }
 
 /// Prints generated files (`(file name, text)`) on stdout, or writes each into
@@ -127,16 +136,19 @@ pub fn print_or_write(
     files: &[(&str, String)],
     dir: Option<&std::path::Path>,
 ) -> Result<Exit, CliError> {
+    let Some(dir) = dir else {
+        write_stdout("write the files", |out| {
+            files
+                .iter()
+                .try_for_each(|(_, text)| out.write_all(text.as_bytes()))
+        })?;
+        return Ok(Exit::Success);
+    };
     for (name, text) in files {
-        match dir {
-            Some(dir) => {
-                let path = dir.join(name);
-                std::fs::write(&path, text)
-                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?;
-                eprintln!("wrote {}", path.display());
-            }
-            None => print!("{text}"),
-        }
+        let path = dir.join(name);
+        std::fs::write(&path, text)
+            .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?;
+        let _ = writeln!(io::stderr(), "wrote {}", path.display());
     }
     Ok(Exit::Success)
 }

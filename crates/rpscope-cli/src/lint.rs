@@ -1,11 +1,10 @@
 //! `rpscope lint FILE`: an RP's configuration, checked for what browsers and users will hit.
 
-use crate::{input, CliError, Exit};
+use crate::{input, write_stdout, CliError, Exit};
 use rpscope_core::server::lint::{lint, Deployment, Finding, Severity};
 use rpscope_core::server::Policy;
 use rpscope_core::PslSnapshots;
 use serde::Deserialize;
-use std::io::Write;
 use std::path::Path;
 
 /// The configuration file: the policy, plus an optional `[deployment]` table.
@@ -87,26 +86,23 @@ pub fn run(
 }
 
 fn print(findings: &[Finding], json: bool, path: &Path) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    let io = |e| CliError::io("write the findings", e);
-    if json {
-        serde_json::to_writer_pretty(&mut out, findings)
-            .map_err(std::io::Error::from)
-            .map_err(io)?;
-        return writeln!(out).map_err(io);
-    }
-    for f in findings {
-        writeln!(out, "{f}").map_err(io)?;
-    }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    writeln!(
-        out,
-        "{}: {errors} error(s), {} warning(s)",
-        path.display(),
-        findings.len() - errors
-    )
-    .map_err(io)
+    write_stdout("write the findings", |out| {
+        if json {
+            serde_json::to_writer_pretty(&mut *out, findings)?;
+            return writeln!(out);
+        }
+        for f in findings {
+            writeln!(out, "{f}")?;
+        }
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        writeln!(
+            out,
+            "{}: {errors} error(s), {} warning(s)",
+            path.display(),
+            findings.len() - errors
+        )
+    })
 }

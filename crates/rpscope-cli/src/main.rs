@@ -14,6 +14,7 @@ use rpscope_corpus::Side;
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, Parser, Subcommand};
 use rpscope_core::{PslSnapshots, PublicSuffixList};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -512,7 +513,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) => {
-            eprintln!("rpscope: error: {e}");
+            let _ = writeln!(std::io::stderr(), "rpscope: error: {e}");
             ExitCode::from(e.exit_code())
         }
     }
