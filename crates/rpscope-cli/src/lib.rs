@@ -152,3 +152,54 @@ pub fn print_or_write(
     }
     Ok(Exit::Success)
 }
+
+/// The longest `--timeout` accepted, in seconds: one hour.
+pub const MAX_TIMEOUT_SECONDS: f64 = 3600.0;
+
+/// Parses `--timeout SECONDS`: a number with 0 < seconds <= [`MAX_TIMEOUT_SECONDS`].
+///
+/// ```
+/// assert_eq!(rpscope_cli::timeout_seconds("2.5"), Ok(2.5));
+/// assert!(rpscope_cli::timeout_seconds("18446744073709551615").is_err());
+/// ```
+pub fn timeout_seconds(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if seconds.is_finite() && seconds > 0.0 && seconds <= MAX_TIMEOUT_SECONDS {
+        Ok(seconds)
+    } else {
+        Err(format!(
+            "`{text}` is out of range: a timeout is more than 0 and at most {MAX_TIMEOUT_SECONDS} seconds"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_are_positive_finite_and_at_most_an_hour() {
+        assert_eq!(timeout_seconds("10"), Ok(10.0));
+        assert_eq!(timeout_seconds("0.001"), Ok(0.001));
+        assert_eq!(timeout_seconds("3600"), Ok(3600.0));
+        for bad in [
+            "0",
+            "-1",
+            "3600.5",
+            "18446744073709551615",
+            "1e300",
+            "NaN",
+            "nan",
+            "inf",
+            "-inf",
+            "",
+            "ten",
+        ] {
+            let err = timeout_seconds(bad).unwrap_err();
+            assert!(err.contains(&format!("`{bad}`")), "{bad}: {err}");
+        }
+    }
+}

@@ -6,7 +6,8 @@
 #[cfg(feature = "browser")]
 use rpscope_cli::browser;
 use rpscope_cli::{
-    adapter, check, conformance, corpus, input, lint, matrix, verify, CliError, Exit,
+    adapter, check, conformance, corpus, input, lint, matrix, timeout_seconds, verify, CliError,
+    Exit,
 };
 use rpscope_corpus::report::Format;
 use rpscope_corpus::Side;
@@ -291,8 +292,8 @@ struct ConformanceArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "corpus")]
     policy: Option<PathBuf>,
 
-    /// Seconds an adapter may take to answer one case before it is restarted
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    /// Seconds an adapter may take to answer one case before it is restarted (0 < SECONDS <= 3600)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = timeout_seconds)]
     timeout: f64,
 
     /// Run only this client profile, or `server` for the server-side cases only
@@ -352,8 +353,8 @@ struct MatrixArgs {
     /// Run only cases whose id contains this text
     #[arg(long, value_name = "SUBSTR")]
     filter: Option<String>,
-    /// Seconds an adapter may take to answer one case
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    /// Seconds an adapter may take to answer one case (0 < SECONDS <= 3600)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = timeout_seconds)]
     timeout: f64,
     /// Exit 1 when any library has a finding or error
     #[arg(long)]
@@ -477,7 +478,7 @@ struct CheckArgs {
     well_known: Option<PathBuf>,
 
     /// The HTTP status of the well-known response
-    #[arg(long, value_name = "N", default_value_t = 200, requires = "well_known")]
+    #[arg(long, value_name = "N", default_value_t = 200, requires = "well_known", value_parser = clap::value_parser!(u16).range(100..=599))]
     well_known_status: u16,
 
     /// The Content-Type of the well-known response
