@@ -39,12 +39,23 @@ struct DeploymentConfig {
     well_known: Option<String>,
 }
 
+/// `--well-known FILE`, `--well-known-status N`, `--well-known-content-type T`.
+#[derive(Debug, Clone, Copy)]
+pub struct WellKnownArgs<'a> {
+    /// The document (overrides `[deployment] well_known`).
+    pub file: Option<&'a Path>,
+    /// The status it is served with.
+    pub status: u16,
+    /// The Content-Type it is served with.
+    pub content_type: &'a str,
+}
+
 /// Runs the linter and prints the findings; exit 1 when there is an error. The
 /// configuration is read up to [`input::POLICY`], the document up to
 /// [`input::WELL_KNOWN`].
 pub fn run(
     path: &Path,
-    well_known: Option<&Path>,
+    well_known: WellKnownArgs<'_>,
     json: bool,
     psl: &PslSnapshots,
 ) -> Result<Exit, CliError> {
@@ -55,7 +66,7 @@ pub fn run(
             path.display()
         ))
     })?;
-    let document_path = well_known.map(Path::to_path_buf).or_else(|| {
+    let document_path = well_known.file.map(Path::to_path_buf).or_else(|| {
         config
             .deployment
             .well_known
@@ -75,6 +86,8 @@ pub fn run(
     let deployment = Deployment {
         well_known: document.as_deref(),
         served_at: &config.deployment.served_at,
+        well_known_status: Some(well_known.status),
+        well_known_content_type: Some(well_known.content_type),
     };
     let findings = lint(&policy, &deployment, psl.current());
     print(&findings, json, path)?;

@@ -274,6 +274,12 @@ struct LintArgs {
     /// well_known; at most 16 MiB)
     #[arg(long, value_name = "FILE")]
     well_known: Option<PathBuf>,
+    /// The HTTP status the well-known document is served with
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u16).range(100..=599))]
+    well_known_status: u16,
+    /// The Content-Type the well-known document is served with
+    #[arg(long, value_name = "TYPE", default_value = "application/json")]
+    well_known_content_type: String,
     /// Print the findings as JSON
     #[arg(long)]
     json: bool,
@@ -525,7 +531,16 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
     match cli.command {
         Command::Check(args) => run_check(args, &psl),
         Command::Verify(args) => run_verify(args, &psl),
-        Command::Lint(args) => lint::run(&args.file, args.well_known.as_deref(), args.json, &psl),
+        Command::Lint(args) => lint::run(
+            &args.file,
+            lint::WellKnownArgs {
+                file: args.well_known.as_deref(),
+                status: args.well_known_status,
+                content_type: &args.well_known_content_type,
+            },
+            args.json,
+            &psl,
+        ),
         Command::Conformance(args) => {
             let (profile, side) = match args.profile.as_deref() {
                 None => (None, None),

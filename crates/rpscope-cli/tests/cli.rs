@@ -707,6 +707,91 @@ fn lint_reads_the_well_known_document() {
 }
 
 #[test]
+fn lint_takes_the_documents_status_content_type_and_size_into_account() {
+    let config = temp_file("served.toml", "rp_ids = [\"example.com\"]\norigins = [\"https://example.com\", \"https://example.co.uk\"]\n");
+    let listed = r#"{"origins":["https://example.co.uk"]}"#;
+    let document = temp_file("served.json", listed);
+    let lint = |extra: &[&str]| {
+        let mut args = vec![
+            "lint",
+            config.to_str().unwrap(),
+            "--well-known",
+            document.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        rpscope(&args, "")
+    };
+    assert_eq!(lint(&[]).status.code(), Some(0), "{}", stdout(&lint(&[])));
+    let o = lint(&["--well-known-status", "204"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("error[related-origins-bad-status]: https://example.com/.well-known/webauthn is served with status 204, which is not accepted under the spec and firefox profiles"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lint(&["--well-known-content-type", "text/html"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("error[related-origins-bad-content-type]"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lint(&["--well-known-status", "99"]);
+    assert_eq!(o.status.code(), Some(2), "a status is 100 to 599");
+    // 575 KiB: clean for the spec and Firefox, too large for Chromium.
+    let big = temp_file(
+        "served-big.json",
+        &format!(
+            "{{\"origins\":[\"https://example.co.uk\"]{}}}",
+            " ".repeat(575 * 1024)
+        ),
+    );
+    let o = rpscope(
+        &[
+            "lint",
+            config.to_str().unwrap(),
+            "--well-known",
+            big.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("error[related-origins-too-large]")
+            && stdout(&o).contains("under the chromium profile"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn lint_accepts_localhost_for_development() {
+    let config = temp_file(
+        "dev.toml",
+        "rp_ids = [\"localhost\"]\norigins = [\"http://localhost:3000\"]\n",
+    );
+    let o = rpscope(&["lint", config.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("0 error(s), 0 warning(s)\n"),
+        "{}",
+        stdout(&o)
+    );
+    // And `check` agrees.
+    let o = rpscope(
+        &[
+            "check",
+            "--origin",
+            "http://localhost:3000",
+            "--rp-id",
+            "localhost",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
 fn matrix_records_an_adapter_that_does_not_start_and_exits_1() {
     let manifest = temp_file(
         "adapters.toml",
