@@ -13,17 +13,20 @@ pub struct VerdictLine<'a> {
     verdict: &'static str,
     reason: &'static str,
     rp_id: Option<&'a str>,
+    profile: &'static str,
     explanation: String,
 }
 
 impl<'a> VerdictLine<'a> {
-    /// The line for a verdict, with the request's `id` when it had one.
-    pub fn new(id: Option<&'a str>, v: &'a ClientVerdict) -> Self {
+    /// The line for a verdict decided under `profile`, with the request's `id`
+    /// when it had one.
+    pub fn new(id: Option<&'a str>, profile: &Profile, v: &'a ClientVerdict) -> Self {
         VerdictLine {
             id,
             verdict: v.verdict().as_str(),
             reason: v.reason().code(),
             rp_id: v.rp_id(),
+            profile: profile.name(),
             explanation: v.explanation().to_string(),
         }
     }
@@ -54,12 +57,25 @@ pub fn profile_named(name: &str) -> Result<Profile, String> {
     })
 }
 
-/// Decides one batch line and writes its verdict line (without newline).
+/// Decides one batch line under the `spec` profile unless the line names one,
+/// and writes its verdict line (without newline).
 pub fn handle_line(text: &str, psl: &PslSnapshots, answer: &mut Vec<u8>) -> Result<(), LineError> {
+    handle_line_as(text, &Profile::SPEC, psl, answer)
+}
+
+/// Decides one batch line under `default` unless the line names a profile
+/// (`rpscope check --batch --profile P`), and writes its verdict line (without
+/// newline); the line says which profile decided.
+pub fn handle_line_as(
+    text: &str,
+    default: &Profile,
+    psl: &PslSnapshots,
+    answer: &mut Vec<u8>,
+) -> Result<(), LineError> {
     let line: CheckLine<'_> =
         serde_json::from_str(text).map_err(|e| LineError(format!("not a check request: {e}")))?;
     let profile = match line.profile.as_deref() {
-        None => Profile::SPEC,
+        None => *default,
         Some(name) => profile_named(name).map_err(LineError)?,
     };
     let request = ClientRequest::new(
@@ -68,7 +84,7 @@ pub fn handle_line(text: &str, psl: &PslSnapshots, answer: &mut Vec<u8>) -> Resu
         line.well_known.as_ref(),
     );
     let v = check(&request, &profile, psl.for_profile(&profile));
-    serde_json::to_writer(answer, &VerdictLine::new(line.id.as_deref(), &v))
+    serde_json::to_writer(answer, &VerdictLine::new(line.id.as_deref(), &profile, &v))
         .map_err(|e| LineError(format!("could not write the verdict: {e}")))
 }
 
@@ -77,10 +93,37 @@ mod tests {
     use super::*;
 
     fn line(text: &str) -> Result<serde_json::Value, String> {
+        line_as(text, &Profile::SPEC)
+    }
+
+    fn line_as(text: &str, default: &Profile) -> Result<serde_json::Value, String> {
         let psl = PslSnapshots::builtin();
         let mut out = Vec::new();
-        handle_line(text, &psl, &mut out).map_err(|e| e.0)?;
+        handle_line_as(text, default, &psl, &mut out).map_err(|e| e.0)?;
         Ok(serde_json::from_slice(&out).unwrap())
+    }
+
+    #[test]
+    fn the_default_profile_decides_lines_that_name_none() {
+        // http on a *.localhost name: Chromium allows it, the spec does not.
+        let text = r#"{"origin":"http://app.localhost:3000"}"#;
+        let spec = line(text).unwrap();
+        assert_eq!(
+            (&spec["verdict"], &spec["profile"]),
+            (&"reject".into(), &"spec".into())
+        );
+        let chromium = line_as(text, &Profile::CHROMIUM).unwrap();
+        assert_eq!(
+            (&chromium["verdict"], &chromium["profile"]),
+            (&"accept".into(), &"chromium".into())
+        );
+        // A line's own profile wins over the default.
+        let named = r#"{"origin":"http://app.localhost:3000","profile":"spec"}"#;
+        let v = line_as(named, &Profile::CHROMIUM).unwrap();
+        assert_eq!(
+            (&v["verdict"], &v["profile"]),
+            (&"reject".into(), &"spec".into())
+        );
     }
 
     #[test]
@@ -90,6 +133,7 @@ mod tests {
         assert_eq!(v["verdict"], "accept");
         assert_eq!(v["reason"], "rp-id-equals-host");
         assert_eq!(v["rp_id"], "login.example.com");
+        assert_eq!(v["profile"], "spec");
     }
 
     #[test]

@@ -42,8 +42,8 @@ impl<'a> VerdictLine<'a> {
 struct VerifyLine<'a> {
     #[serde(default, borrow)]
     id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    policy: &'a RawValue,
+    #[serde(default, borrow)]
+    policy: Option<&'a RawValue>,
     #[serde(borrow)]
     origin: Cow<'a, str>,
     #[serde(default)]
@@ -54,14 +54,26 @@ struct VerifyLine<'a> {
     rp_id_hash: Option<Cow<'a, str>>,
 }
 
-/// Compiled policies by their JSON text: batches usually repeat one policy.
+/// Compiled policies by their JSON text: batches usually repeat one policy. It
+/// may hold a default policy for lines that carry none (`verify --batch --policy FILE`).
 #[derive(Default)]
 pub struct PolicyCache {
     compiled: HashMap<String, Result<CompiledPolicy, PolicyError>>,
+    default: Option<Result<CompiledPolicy, PolicyError>>,
 }
 
 impl PolicyCache {
     const CAPACITY: usize = 256;
+
+    /// A cache whose default policy (for lines without `policy`) is `policy`,
+    /// compiled once. An invalid default is kept: lines that use it are rejected
+    /// with `invalid-policy`, as `verify --policy` rejects them.
+    pub fn with_default(policy: &Policy, psl: &PslSnapshots) -> Self {
+        PolicyCache {
+            compiled: HashMap::new(),
+            default: Some(policy.compile(psl.current())),
+        }
+    }
 
     fn get(&mut self, raw: &str, psl: &PslSnapshots) -> &Result<CompiledPolicy, PolicyError> {
         if !self.compiled.contains_key(raw) {
@@ -98,7 +110,72 @@ pub fn handle_line(
         top_origin: line.top_origin.as_deref(),
         rp_id_hash: hash.as_deref(),
     };
-    let v = verify_or_refuse(cache.get(line.policy.get(), psl), &request);
+    let policy = match line.policy {
+        Some(raw) => cache.get(raw.get(), psl),
+        None => cache.default.as_ref().ok_or_else(|| {
+            LineError("the line has no `policy` (give one, or a default with --policy FILE)".into())
+        })?,
+    };
+    let v = verify_or_refuse(policy, &request);
     serde_json::to_writer(answer, &VerdictLine::new(line.id.as_deref(), &v))
         .map_err(|e| LineError(format!("could not write the verdict: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str, cache: &mut PolicyCache) -> Result<serde_json::Value, String> {
+        let psl = PslSnapshots::builtin();
+        let mut out = Vec::new();
+        handle_line(text, &psl, cache, &mut out).map_err(|e| e.0)?;
+        Ok(serde_json::from_slice(&out).unwrap())
+    }
+
+    fn policy(origins: &[&str]) -> Policy {
+        Policy {
+            rp_ids: vec!["example.com".into()],
+            origins: origins.iter().map(|s| s.to_string()).collect(),
+            ..Policy::default()
+        }
+    }
+
+    #[test]
+    fn a_line_without_policy_uses_the_default_and_its_own_policy_wins() {
+        let psl = PslSnapshots::builtin();
+        let mut cache = PolicyCache::with_default(&policy(&["https://example.com"]), &psl);
+        let v = line(r#"{"id":"a","origin":"https://example.com"}"#, &mut cache).unwrap();
+        assert_eq!(
+            (&v["id"], &v["reason"]),
+            (&"a".into(), &"origin-match".into())
+        );
+        let v = line(r#"{"origin":"https://other.example.com"}"#, &mut cache).unwrap();
+        assert_eq!(v["reason"], "origin-not-allowed");
+        let own = r#"{"origin":"https://other.example.com","policy":{"rp_ids":["example.com"],"origins":["https://other.example.com"]}}"#;
+        assert_eq!(line(own, &mut cache).unwrap()["reason"], "origin-match");
+    }
+
+    #[test]
+    fn without_a_default_a_line_needs_a_policy() {
+        let err = line(
+            r#"{"origin":"https://example.com"}"#,
+            &mut PolicyCache::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("no `policy`") && err.contains("--policy"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_invalid_default_rejects_with_invalid_policy() {
+        let psl = PslSnapshots::builtin();
+        let mut cache = PolicyCache::with_default(&policy(&["https://*.com"]), &psl);
+        let v = line(r#"{"origin":"https://example.com"}"#, &mut cache).unwrap();
+        assert_eq!(
+            (&v["verdict"], &v["reason"]),
+            (&"reject".into(), &"invalid-policy".into())
+        );
+    }
 }

@@ -2,7 +2,7 @@
 //! sends, and the protocol's schemas.
 
 use crate::conformance::{derived_corpus, load_corpus};
-use crate::{CliError, Exit};
+use crate::{write_stdout, CliError, Exit};
 use rpscope_adapter::protocol::{schemas, CaseRequest, Ceremony, Command, PROTOCOL};
 use rpscope_adapter::request::{client_request, control_case, server_request};
 use rpscope_core::PslSnapshots;
@@ -54,7 +54,7 @@ pub fn requests(args: RequestsArgs<'_>, psl: &PslSnapshots) -> Result<Exit, CliE
                     case: Box::new(CaseRequest::Server(request)),
                 }),
                 Err(why) => {
-                    eprintln!("rpscope: {} is not sent: {why}", case.id);
+                    let _ = writeln!(std::io::stderr(), "rpscope: {} is not sent: {why}", case.id);
                     break; // the same reason holds for every ceremony
                 }
             }
@@ -69,18 +69,14 @@ pub fn requests(args: RequestsArgs<'_>, psl: &PslSnapshots) -> Result<Exit, CliE
         }
     }
     lines.push(Command::Stop);
-    let mut out = std::io::stdout().lock();
-    for line in &lines {
-        let written = serde_json::to_writer(&mut out, line)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out));
-        match written {
-            Ok(()) => {}
-            // The reader stopped early (`| head`): that is not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Exit::Success),
-            Err(e) => return Err(CliError::io("write the requests", e)),
+    // The reader stopping early (`| head`) is not an error.
+    write_stdout("write the requests", |out| {
+        for line in &lines {
+            serde_json::to_writer(&mut *out, line)?;
+            writeln!(out)?;
         }
-    }
+        Ok(())
+    })?;
     Ok(Exit::Success)
 }
 

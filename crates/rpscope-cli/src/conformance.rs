@@ -101,8 +101,7 @@ pub fn derived_corpus(path: &Path, psl: &PslSnapshots) -> Result<Corpus, CliErro
 pub fn load_known(path: Option<&Path>) -> Result<KnownDivergences, CliError> {
     match path {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+            let text = crate::input::read_text(path, &crate::input::KNOWN_DIVERGENCES)?;
             KnownDivergences::parse(&text)
                 .map_err(|e| CliError::new(format!("{}: {e}", path.display())))
         }

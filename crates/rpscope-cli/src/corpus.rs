@@ -1,34 +1,29 @@
 //! `rpscope corpus lint|export|schema`: maintaining and publishing the corpus.
 
 use crate::conformance::load_corpus;
-use crate::{CliError, Exit};
+use crate::{input, write_stdout, CliError, Exit};
 use rpscope_corpus::case::TopicFile;
 use rpscope_corpus::{lint, schema};
 use serde::Serialize;
-use std::io::Write;
 use std::path::Path;
 
 /// `rpscope corpus lint`: every finding on stdout, exit 1 when there is one.
 pub fn lint(dir: Option<&Path>) -> Result<Exit, CliError> {
     let corpus = load_corpus(dir)?;
     let findings = lint::lint(&corpus);
-    let mut out = std::io::stdout().lock();
-    let write = |out: &mut std::io::StdoutLock<'_>, s: String| {
-        writeln!(out, "{s}").map_err(|e| CliError::io("write the findings", e))
-    };
-    for f in &findings {
-        write(&mut out, f.to_string())?;
-    }
-    write(
-        &mut out,
-        format!(
+    write_stdout("write the findings", |out| {
+        for f in &findings {
+            writeln!(out, "{f}")?;
+        }
+        writeln!(
+            out,
             "{} topics, {} cases, {} flags: {} finding(s)",
             corpus.topics.len(),
             corpus.len(),
             corpus.flags.len(),
             findings.len()
-        ),
-    )?;
+        )
+    })?;
     Ok(if findings.is_empty() {
         Exit::Success
     } else {
@@ -65,11 +60,10 @@ pub fn export(dir: Option<&Path>) -> Result<Exit, CliError> {
             })
             .collect(),
     };
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, &doc)
-        .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(out))
-        .map_err(|e| CliError::io("write the export", e))?;
+    write_stdout("write the export", |out| {
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    })?;
     Ok(Exit::Success)
 }
 
@@ -83,14 +77,10 @@ pub fn import_psl_tests(
     file: &Path,
     psl: &rpscope_core::PublicSuffixList,
 ) -> Result<Exit, CliError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", file.display())))?;
+    let text = input::read_text(file, &input::PSL_TESTS)?;
     let toml = rpscope_corpus::psl_tests::import(&text, psl)
         .map_err(|e| CliError::new(format!("{}: {e}", file.display())))?;
-    std::io::stdout()
-        .lock()
-        .write_all(toml.as_bytes())
-        .map_err(|e| CliError::io("write the topic", e))?;
+    write_stdout("write the topic", |out| out.write_all(toml.as_bytes()))?;
     Ok(Exit::Success)
 }
 

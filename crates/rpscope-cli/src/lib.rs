@@ -7,7 +7,7 @@ pub mod browser;
 pub mod check;
 pub mod conformance;
 pub mod corpus;
-pub mod interrupt;
+pub mod input;
 pub mod lint;
 pub mod matrix;
 pub mod verify;
@@ -103,25 +103,34 @@ impl std::error::Error for CliError {
     }
 }
 
+/// Writes to standard output with `write`, then flushes. A reader that went away
+/// (`| head -c1`, EPIPE) is not an error: nothing is left to tell it. Any other
+/// failure (`> /dev/full`, ENOSPC) is, with `what` in the message.
+pub fn write_stdout(
+    what: &str,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| CliError::io(what, e)),
+    }
+}
+
 /// Prints one verdict: its JSON line when `json`, else the human text.
 pub fn print_verdict(
     json: bool,
     line: &impl Serialize,
     human: impl fmt::Display,
 ) -> Result<(), CliError> {
-    let mut out = io::stdout().lock();
-    let written = if json {
-        serde_json::to_writer(&mut out, line)
-            .map_err(io::Error::from)
-            .and_then(|()| writeln!(out))
-    } else {
-        writeln!(out, "{human}")
-    };
-    match written {
-        // The reader went away (`| head -1`): nothing is left to tell it.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(|e| CliError::io("write the verdict", e)),
-    }
+    write_stdout("write the verdict", |out| {
+        if json {
+            serde_json::to_writer(&mut *out, line)?;
+            writeln!(out)
+        } else {
+            writeln!(out, "{human}")
+        }
+    })
 }
 
 /// Prints generated files (`(file name, text)`) on stdout, or writes each into
@@ -130,16 +139,70 @@ pub fn print_or_write(
     files: &[(&str, String)],
     dir: Option<&std::path::Path>,
 ) -> Result<Exit, CliError> {
+    let Some(dir) = dir else {
+        write_stdout("write the files", |out| {
+            files
+                .iter()
+                .try_for_each(|(_, text)| out.write_all(text.as_bytes()))
+        })?;
+        return Ok(Exit::Success);
+    };
     for (name, text) in files {
-        match dir {
-            Some(dir) => {
-                let path = dir.join(name);
-                std::fs::write(&path, text)
-                    .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?;
-                eprintln!("wrote {}", path.display());
-            }
-            None => print!("{text}"),
-        }
+        let path = dir.join(name);
+        std::fs::write(&path, text)
+            .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))?;
+        let _ = writeln!(io::stderr(), "wrote {}", path.display());
     }
     Ok(Exit::Success)
+}
+
+/// The longest `--timeout` accepted, in seconds: one hour.
+pub const MAX_TIMEOUT_SECONDS: f64 = 3600.0;
+
+/// Parses `--timeout SECONDS`: a number with 0 < seconds <= [`MAX_TIMEOUT_SECONDS`].
+///
+/// ```
+/// assert_eq!(rpscope_cli::timeout_seconds("2.5"), Ok(2.5));
+/// assert!(rpscope_cli::timeout_seconds("18446744073709551615").is_err());
+/// ```
+pub fn timeout_seconds(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if seconds.is_finite() && seconds > 0.0 && seconds <= MAX_TIMEOUT_SECONDS {
+        Ok(seconds)
+    } else {
+        Err(format!(
+            "`{text}` is out of range: a timeout is more than 0 and at most {MAX_TIMEOUT_SECONDS} seconds"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_are_positive_finite_and_at_most_an_hour() {
+        assert_eq!(timeout_seconds("10"), Ok(10.0));
+        assert_eq!(timeout_seconds("0.001"), Ok(0.001));
+        assert_eq!(timeout_seconds("3600"), Ok(3600.0));
+        for bad in [
+            "0",
+            "-1",
+            "3600.5",
+            "18446744073709551615",
+            "1e300",
+            "NaN",
+            "nan",
+            "inf",
+            "-inf",
+            "",
+            "ten",
+        ] {
+            let err = timeout_seconds(bad).unwrap_err();
+            assert!(err.contains(&format!("`{bad}`")), "{bad}: {err}");
+        }
+    }
 }

@@ -1,11 +1,10 @@
 //! `rpscope lint FILE`: an RP's configuration, checked for what browsers and users will hit.
 
-use crate::{CliError, Exit};
+use crate::{input, write_stdout, CliError, Exit};
 use rpscope_core::server::lint::{lint, Deployment, Finding, Severity};
 use rpscope_core::server::Policy;
 use rpscope_core::PslSnapshots;
 use serde::Deserialize;
-use std::io::Write;
 use std::path::Path;
 
 /// The configuration file: the policy, plus an optional `[deployment]` table.
@@ -40,22 +39,34 @@ struct DeploymentConfig {
     well_known: Option<String>,
 }
 
-/// Runs the linter and prints the findings; exit 1 when there is an error.
+/// `--well-known FILE`, `--well-known-status N`, `--well-known-content-type T`.
+#[derive(Debug, Clone, Copy)]
+pub struct WellKnownArgs<'a> {
+    /// The document (overrides `[deployment] well_known`).
+    pub file: Option<&'a Path>,
+    /// The status it is served with.
+    pub status: u16,
+    /// The Content-Type it is served with.
+    pub content_type: &'a str,
+}
+
+/// Runs the linter and prints the findings; exit 1 when there is an error. The
+/// configuration is read up to [`input::POLICY`], the document up to
+/// [`input::WELL_KNOWN`].
 pub fn run(
     path: &Path,
-    well_known: Option<&Path>,
+    well_known: WellKnownArgs<'_>,
     json: bool,
     psl: &PslSnapshots,
 ) -> Result<Exit, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+    let text = input::read_text(path, &input::POLICY)?;
     let config: Config = toml::from_str(&text).map_err(|e| {
         CliError::new(format!(
             "{} is not an RP configuration: {e}",
             path.display()
         ))
     })?;
-    let document_path = well_known.map(Path::to_path_buf).or_else(|| {
+    let document_path = well_known.file.map(Path::to_path_buf).or_else(|| {
         config
             .deployment
             .well_known
@@ -63,10 +74,7 @@ pub fn run(
             .map(|p| path.parent().unwrap_or(Path::new(".")).join(p))
     });
     let document = match &document_path {
-        Some(p) => Some(
-            std::fs::read(p)
-                .map_err(|e| CliError::new(format!("cannot read {}: {e}", p.display())))?,
-        ),
+        Some(p) => Some(input::read_bytes(p, &input::WELL_KNOWN)?),
         None => None,
     };
     let policy = Policy {
@@ -78,6 +86,8 @@ pub fn run(
     let deployment = Deployment {
         well_known: document.as_deref(),
         served_at: &config.deployment.served_at,
+        well_known_status: Some(well_known.status),
+        well_known_content_type: Some(well_known.content_type),
     };
     let findings = lint(&policy, &deployment, psl.current());
     print(&findings, json, path)?;
@@ -89,26 +99,23 @@ pub fn run(
 }
 
 fn print(findings: &[Finding], json: bool, path: &Path) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    let io = |e| CliError::io("write the findings", e);
-    if json {
-        serde_json::to_writer_pretty(&mut out, findings)
-            .map_err(std::io::Error::from)
-            .map_err(io)?;
-        return writeln!(out).map_err(io);
-    }
-    for f in findings {
-        writeln!(out, "{f}").map_err(io)?;
-    }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    writeln!(
-        out,
-        "{}: {errors} error(s), {} warning(s)",
-        path.display(),
-        findings.len() - errors
-    )
-    .map_err(io)
+    write_stdout("write the findings", |out| {
+        if json {
+            serde_json::to_writer_pretty(&mut *out, findings)?;
+            return writeln!(out);
+        }
+        for f in findings {
+            writeln!(out, "{f}")?;
+        }
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        writeln!(
+            out,
+            "{}: {errors} error(s), {} warning(s)",
+            path.display(),
+            findings.len() - errors
+        )
+    })
 }

@@ -6,14 +6,17 @@
 
 #[cfg(feature = "browser")]
 use rpscope_cli::browser;
-use rpscope_cli::{adapter, check, conformance, corpus, lint, matrix, verify, CliError, Exit};
+use rpscope_cli::{
+    adapter, check, conformance, corpus, input, lint, matrix, timeout_seconds, verify, CliError,
+    Exit,
+};
 use rpscope_corpus::report::{Detail, Format};
 use rpscope_corpus::Side;
 
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, Parser, Subcommand};
 use rpscope_core::{PslSnapshots, PublicSuffixList};
-use std::io::{self, BufRead, Read};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -51,7 +54,7 @@ List and Related Origin Requests define it, and as Chromium and Firefox actually
 3 (conformance) the target could not be run or the run was interrupted."
 )]
 struct Cli {
-    /// Use this public_suffix_list.dat instead of the vendored, pinned copy
+    /// Use this public_suffix_list.dat instead of the vendored, pinned copy (at most 16 MiB)
     #[arg(long, global = true, value_name = "FILE")]
     psl: Option<PathBuf>,
 
@@ -216,14 +219,16 @@ Examples:
   rpscope verify --policy rp.toml --origin https://example.com \\
     --rp-id-hash a379a6f6eeafb9a55e378c118034e2751e682fab9f2d30ab13d2125586ce1947
 
-Batch lines: {\"id\", \"policy\": {…}, \"origin\", \"cross_origin\", \"top_origin\", \"rp_id_hash\" (hex)}; output
-{\"id\", \"verdict\", \"reason\", \"explanation\"}, or {\"id\", \"line\", \"error\"} for a line that cannot be read.
+Batch lines: {\"id\", \"policy\": {…}, \"origin\", \"cross_origin\", \"top_origin\", \"rp_id_hash\" (hex)}; a line
+without \"policy\" uses --policy FILE. Output {\"id\", \"verdict\", \"reason\", \"explanation\"}, or {\"id\", \"line\",
+\"error\"} for a line that cannot be read (a line over 1 MiB is one such error, and the run goes on).
+Each answer is written as soon as its line is decided, so rpscope can run as a co-process.
 
 Exit codes: 0 accept, 1 reject, 2 usage or input error (a batch exits 0 unless its input cannot be read).";
 
 #[derive(Args)]
 struct VerifyArgs {
-    /// The RP's policy (TOML)
+    /// The RP's policy (TOML, at most 4 MiB); with --batch, the policy of lines that carry none
     #[arg(long, value_name = "FILE", required_unless_present = "batch")]
     policy: Option<PathBuf>,
     /// clientDataJSON.origin
@@ -241,8 +246,9 @@ struct VerifyArgs {
     /// Print the verdict as one JSON object
     #[arg(long)]
     json: bool,
-    /// Read JSON Lines requests from FILE (`-` for stdin), each with its own policy
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["policy", "origin", "cross_origin", "top_origin", "rp_id_hash", "json"])]
+    /// Read JSON Lines requests from FILE (`-` for stdin), each with its own policy or the
+    /// --policy one; a line may be at most 1 MiB
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["origin", "cross_origin", "top_origin", "rp_id_hash", "json"])]
     batch: Option<PathBuf>,
 }
 
@@ -269,12 +275,19 @@ Exit codes: 0 no error (warnings allowed), 1 at least one error, 2 usage or inpu
 
 #[derive(Args)]
 struct LintArgs {
-    /// The RP configuration (TOML)
+    /// The RP configuration (TOML, at most 4 MiB)
     #[arg(value_name = "FILE")]
     file: PathBuf,
-    /// The /.well-known/webauthn document served at the first RP ID (overrides [deployment] well_known)
+    /// The /.well-known/webauthn document served at the first RP ID (overrides [deployment]
+    /// well_known; at most 16 MiB)
     #[arg(long, value_name = "FILE")]
     well_known: Option<PathBuf>,
+    /// The HTTP status the well-known document is served with
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u16).range(100..=599))]
+    well_known_status: u16,
+    /// The Content-Type the well-known document is served with
+    #[arg(long, value_name = "TYPE", default_value = "application/json")]
+    well_known_content_type: String,
     /// Print the findings as JSON
     #[arg(long)]
     json: bool,
@@ -288,12 +301,13 @@ struct ConformanceArgs {
     target: String,
 
     /// Instead of the corpus, run adversarial cases derived from this RP policy file
-    /// (sibling subdomains, look-alikes, suffix extensions, scheme and port changes, …)
+    /// (sibling subdomains, look-alikes, suffix extensions, scheme and port changes, …; the file
+    /// at most 4 MiB)
     #[arg(long, value_name = "FILE", conflicts_with = "corpus")]
     policy: Option<PathBuf>,
 
-    /// Seconds an adapter may take to answer one case before it is restarted
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    /// Seconds an adapter may take to answer one case before it is restarted (0 < SECONDS <= 3600)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = timeout_seconds)]
     timeout: f64,
 
     /// Run only this client profile, or `server` for the server-side cases only
@@ -328,10 +342,11 @@ struct ConformanceArgs {
     verbose: bool,
 
     /// Read the corpus from this directory (flags.toml, cases/*.toml) instead of the embedded one
+    /// (at most 4 MiB a file, 32 MiB in all)
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
 
-    /// A JSON file of cases this implementation knowingly decides otherwise
+    /// A JSON file of cases this implementation knowingly decides otherwise (at most 4 MiB)
     #[arg(long, value_name = "FILE")]
     known_divergences: Option<PathBuf>,
 }
@@ -370,8 +385,8 @@ struct MatrixArgs {
     /// Run only cases whose id contains this text
     #[arg(long, value_name = "SUBSTR")]
     filter: Option<String>,
-    /// Seconds an adapter may take to answer one case
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    /// Seconds an adapter may take to answer one case (0 < SECONDS <= 3600)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = timeout_seconds)]
     timeout: f64,
     /// Exit 1 when any library has a finding or error
     #[arg(long)]
@@ -467,8 +482,10 @@ Examples:
 
 Batch input lines: {\"id\", \"origin\", \"rp_id\", \"profile\", \"well_known\": {\"status\", \
 \"content_type\", \"body\", \"redirects\": [URL, …]}}; only \"origin\" is required; \"well_known\" absent or null means the \
-fetch failed. Output lines: {\"id\", \"verdict\", \"reason\", \"rp_id\", \"explanation\"}, or \
-{\"id\", \"line\", \"error\"} for a line that could not be read.
+fetch failed. A line without \"profile\" is decided under --profile. Output lines: {\"id\", \"verdict\", \"reason\", \
+\"rp_id\", \"profile\", \"explanation\"}, or {\"id\", \"line\", \"error\"} for a line that could not be read \
+(a line over 1 MiB is one such error, and the run goes on). Each answer is written as soon as its \
+line is decided, so rpscope can run as a co-process.
 
 Exit codes: 0 accept, 1 reject, 2 usage or input error (a batch exits 0 unless its input \
 could not be read).";
@@ -487,13 +504,13 @@ struct CheckArgs {
     #[arg(long, value_name = "PROFILE", default_value = "spec", value_parser = profile_values(&[]), long_help = "The client profile to decide under (docs/profiles.md lists every divergence)")]
     profile: String,
 
-    /// The body served at https://{rp-id}/.well-known/webauthn (`-` for stdin);
-    /// without it, the fetch counts as failed
+    /// The body served at https://{rp-id}/.well-known/webauthn (`-` for stdin; at most 16 MiB,
+    /// or the profile's body cap and one byte); without it, the fetch counts as failed
     #[arg(long, value_name = "FILE")]
     well_known: Option<PathBuf>,
 
     /// The HTTP status of the well-known response
-    #[arg(long, value_name = "N", default_value_t = 200, requires = "well_known")]
+    #[arg(long, value_name = "N", default_value_t = 200, requires = "well_known", value_parser = clap::value_parser!(u16).range(100..=599))]
     well_known_status: u16,
 
     /// The Content-Type of the well-known response
@@ -514,7 +531,8 @@ struct CheckArgs {
     #[arg(long)]
     json: bool,
 
-    /// Read JSON Lines requests from FILE (`-` for stdin) and write one verdict line each
+    /// Read JSON Lines requests from FILE (`-` for stdin) and write one verdict line each;
+    /// --profile decides lines that name none; a line may be at most 1 MiB
     #[arg(
         long,
         value_name = "FILE",
@@ -528,7 +546,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) => {
-            eprintln!("rpscope: error: {e}");
+            let _ = writeln!(std::io::stderr(), "rpscope: error: {e}");
             ExitCode::from(e.exit_code())
         }
     }
@@ -539,7 +557,16 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
     match cli.command {
         Command::Check(args) => run_check(args, &psl),
         Command::Verify(args) => run_verify(args, &psl),
-        Command::Lint(args) => lint::run(&args.file, args.well_known.as_deref(), args.json, &psl),
+        Command::Lint(args) => lint::run(
+            &args.file,
+            lint::WellKnownArgs {
+                file: args.well_known.as_deref(),
+                status: args.well_known_status,
+                content_type: &args.well_known_content_type,
+            },
+            args.json,
+            &psl,
+        ),
         Command::Conformance(args) => {
             let (profile, side) = match args.profile.as_deref() {
                 None => (None, None),
@@ -684,12 +711,12 @@ fn parse_format(name: &str) -> Result<Format, CliError> {
 }
 
 fn run_check(args: CheckArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
-    if let Some(path) = &args.batch {
-        return check::batch(open_input(path)?, psl);
-    }
     let profile = check::profile_named(&args.profile).map_err(CliError::new)?;
+    if let Some(path) = &args.batch {
+        return check::batch(input::open(path)?, &profile, psl);
+    }
     let body = match &args.well_known {
-        Some(path) => Some(read_bytes(path)?),
+        Some(path) => Some(check::read_well_known(path, &profile)?),
         None => None,
     };
     let origin = args.origin.as_deref().unwrap_or_default();
@@ -698,7 +725,7 @@ fn run_check(args: CheckArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
             origin,
             rp_id: args.rp_id.as_deref(),
             profile,
-            well_known: body.as_deref().map(|b| {
+            well_known: body.as_ref().map(|b| {
                 (
                     args.well_known_status,
                     args.well_known_content_type.as_str(),
@@ -714,7 +741,12 @@ fn run_check(args: CheckArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
 
 fn run_verify(args: VerifyArgs, psl: &PslSnapshots) -> Result<Exit, CliError> {
     if let Some(path) = &args.batch {
-        return verify::batch(open_input(path)?, psl);
+        let default = args
+            .policy
+            .as_deref()
+            .map(verify::read_policy)
+            .transpose()?;
+        return verify::batch(input::open(path)?, default.as_ref(), psl);
     }
     let (Some(policy), Some(origin)) = (&args.policy, &args.origin) else {
         return Err(CliError::new(
@@ -744,27 +776,8 @@ fn load_psl(path: Option<&Path>) -> Result<PslSnapshots, CliError> {
     let Some(path) = path else {
         return Ok(PslSnapshots::builtin());
     };
-    let bytes = read_bytes(path)?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| CliError::new(format!("{} is not UTF-8 text: {e}", path.display())))?;
-    PublicSuffixList::parse(text)
+    let text = input::read_text(path, &input::PSL)?;
+    PublicSuffixList::parse(&text)
         .map(PslSnapshots::only)
         .map_err(|e| CliError::new(format!("{}: {e}", path.display())))
-}
-
-fn open_input(path: &Path) -> Result<Box<dyn BufRead>, CliError> {
-    if path == Path::new("-") {
-        return Ok(Box::new(io::stdin().lock()));
-    }
-    let file = std::fs::File::open(path)
-        .map_err(|e| CliError::new(format!("cannot open {}: {e}", path.display())))?;
-    Ok(Box::new(io::BufReader::with_capacity(1 << 16, file)))
-}
-
-fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
-    let mut bytes = Vec::new();
-    open_input(path)?
-        .read_to_end(&mut bytes)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
-    Ok(bytes)
 }

@@ -1,6 +1,7 @@
 //! `rpscope verify`: the server-side verdict for one ceremony or a JSON Lines batch.
 
-use crate::{print_verdict, CliError, Exit};
+use crate::check::batch_exit;
+use crate::{input, print_verdict, CliError, Exit};
 use rpscope_batch::jsonl;
 use rpscope_batch::verify::{handle_line, PolicyCache, VerdictLine};
 use rpscope_core::server::{verify_or_refuse, Policy, ServerRequest};
@@ -11,12 +12,11 @@ use std::path::Path;
 
 pub use rpscope_batch::verify::decode_hash;
 
-/// Reads a policy file (TOML), with the file name in every error. A
-/// `[deployment]` table (what `rpscope lint` reads) is allowed and ignored, so one
-/// file serves every command.
+/// Reads a policy file (TOML, at most [`input::POLICY`]), with the file name in
+/// every error. A `[deployment]` table (what `rpscope lint` reads) is allowed and
+/// ignored, so one file serves every command.
 pub fn read_policy(path: &Path) -> Result<Policy, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+    let text = input::read_text(path, &input::POLICY)?;
     let not_a_policy = |e: &dyn std::fmt::Display| {
         CliError::new(format!("{} is not a policy: {e}", path.display()))
     };
@@ -56,12 +56,17 @@ pub fn single(policy: &Policy, args: Single<'_>, psl: &PslSnapshots) -> Result<E
     Ok(Exit::from_verdict(v.verdict()))
 }
 
-/// `rpscope verify --batch`.
-pub fn batch(input: Box<dyn io::BufRead>, psl: &PslSnapshots) -> Result<Exit, CliError> {
-    let mut cache = PolicyCache::default();
-    jsonl::run(input, io::stdout().lock(), |text, answer| {
+/// `rpscope verify --batch [--policy FILE]`: lines without a `policy` use `default`.
+pub fn batch(
+    lines: Box<dyn io::BufRead>,
+    default: Option<&Policy>,
+    psl: &PslSnapshots,
+) -> Result<Exit, CliError> {
+    let mut cache = match default {
+        Some(policy) => PolicyCache::with_default(policy, psl),
+        None => PolicyCache::default(),
+    };
+    batch_exit(jsonl::run(lines, io::stdout().lock(), |text, answer| {
         handle_line(text, psl, &mut cache, answer)
-    })
-    .map_err(|e| CliError::io("run the batch", e))?;
-    Ok(Exit::Success)
+    }))
 }

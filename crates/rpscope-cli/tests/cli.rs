@@ -618,6 +618,48 @@ fn verify_batch_answers_every_line() {
 }
 
 #[test]
+fn verify_batch_uses_the_policy_file_for_lines_without_one() {
+    let policy = temp_file(
+        "batch-default.toml",
+        "rp_ids = [\"example.com\"]\norigins = [\"https://example.com\"]\n",
+    );
+    let input = [
+        r#"{"id":"default","origin":"https://example.com"}"#,
+        r#"{"id":"own","policy":{"rp_ids":["example.com"],"origins":["https://other.example.com"]},"origin":"https://example.com"}"#,
+    ]
+    .join("\n");
+    let o = rpscope(
+        &[
+            "verify",
+            "--batch",
+            "-",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+        &input,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let reasons: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["reason"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(reasons, ["origin-match", "origin-not-allowed"]);
+    // Without --policy, a line without one is an error line.
+    let o = rpscope(
+        &["verify", "--batch", "-"],
+        r#"{"id":"none","origin":"https://example.com"}"#,
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!((&v["id"], &v["line"]), (&"none".into(), &1.into()));
+    assert!(v["error"].as_str().unwrap().contains("--policy"), "{v}");
+}
+
+#[test]
 fn lint_reports_the_home_lab_port_and_exits_1() {
     let config = temp_file(
         "pve.toml",
@@ -662,6 +704,91 @@ fn lint_reads_the_well_known_document() {
         rpscope(&["lint", "/no/such.toml"], "").status.code(),
         Some(2)
     );
+}
+
+#[test]
+fn lint_takes_the_documents_status_content_type_and_size_into_account() {
+    let config = temp_file("served.toml", "rp_ids = [\"example.com\"]\norigins = [\"https://example.com\", \"https://example.co.uk\"]\n");
+    let listed = r#"{"origins":["https://example.co.uk"]}"#;
+    let document = temp_file("served.json", listed);
+    let lint = |extra: &[&str]| {
+        let mut args = vec![
+            "lint",
+            config.to_str().unwrap(),
+            "--well-known",
+            document.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        rpscope(&args, "")
+    };
+    assert_eq!(lint(&[]).status.code(), Some(0), "{}", stdout(&lint(&[])));
+    let o = lint(&["--well-known-status", "204"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("error[related-origins-bad-status]: https://example.com/.well-known/webauthn is served with status 204, which is not accepted under the spec and firefox profiles"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lint(&["--well-known-content-type", "text/html"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("error[related-origins-bad-content-type]"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lint(&["--well-known-status", "99"]);
+    assert_eq!(o.status.code(), Some(2), "a status is 100 to 599");
+    // 575 KiB: clean for the spec and Firefox, too large for Chromium.
+    let big = temp_file(
+        "served-big.json",
+        &format!(
+            "{{\"origins\":[\"https://example.co.uk\"]{}}}",
+            " ".repeat(575 * 1024)
+        ),
+    );
+    let o = rpscope(
+        &[
+            "lint",
+            config.to_str().unwrap(),
+            "--well-known",
+            big.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("error[related-origins-too-large]")
+            && stdout(&o).contains("under the chromium profile"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn lint_accepts_localhost_for_development() {
+    let config = temp_file(
+        "dev.toml",
+        "rp_ids = [\"localhost\"]\norigins = [\"http://localhost:3000\"]\n",
+    );
+    let o = rpscope(&["lint", config.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("0 error(s), 0 warning(s)\n"),
+        "{}",
+        stdout(&o)
+    );
+    // And `check` agrees.
+    let o = rpscope(
+        &[
+            "check",
+            "--origin",
+            "http://localhost:3000",
+            "--rp-id",
+            "localhost",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0));
 }
 
 #[test]

@@ -276,3 +276,267 @@ fn docs_lint_md_lists_every_code_with_its_severity() {
         );
     }
 }
+
+fn findings(
+    policy: &Policy,
+    deployment: &Deployment<'_>,
+) -> Vec<rpscope_core::server::lint::Finding> {
+    lint(policy, deployment, &PublicSuffixList::vendored())
+}
+
+/// The development setup every framework documents: clean, and no advice that
+/// leads back to where it started.
+#[test]
+fn localhost_for_development_is_fine() {
+    assert!(codes(
+        &policy(&["localhost"], &["http://localhost:3000"]),
+        &Deployment::default()
+    )
+    .is_empty());
+    assert!(codes(
+        &policy(
+            &["localhost"],
+            &["http://localhost:3000", "https://localhost:8443"]
+        ),
+        &Deployment::default()
+    )
+    .is_empty());
+    // `localhost` with no page on localhost: the advice does not send the user to
+    // `*.localhost` (which http-localhost-subdomain would send back).
+    let found = findings(
+        &policy(&["localhost"], &["https://example.com"]),
+        &Deployment::default(),
+    );
+    let suffix = found
+        .iter()
+        .find(|f| f.code.as_str() == "rp-id-public-suffix")
+        .expect("rp-id-public-suffix");
+    assert!(!suffix.fix.contains("yourname.localhost"), "{suffix}");
+    assert!(suffix.fix.contains("http://localhost:<port>"), "{suffix}");
+    // A public suffix claimed by itself: the spec and Chromium allow it, Firefox does not.
+    let found = findings(
+        &policy(&["github.io"], &["https://github.io"]),
+        &Deployment::default(),
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.code.as_str() == "rp-id-public-suffix"
+                && f.message.ends_with("under the firefox profile")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn unknown_schemes_are_reported_not_taken_for_app_origins() {
+    for (origin, fix) in [
+        ("*://example.com", Some("https://example.com")),
+        ("ftp://files.example.com", Some("https://files.example.com")),
+        ("wss://example.com", Some("https://example.com")),
+        ("wss:example", None),
+    ] {
+        let found = findings(
+            &policy(&["example.com"], &["https://example.com", origin]),
+            &Deployment::default(),
+        );
+        assert_eq!(found.len(), 1, "{origin}: {found:#?}");
+        assert_eq!(found[0].code.as_str(), "origin-unknown-scheme", "{origin}");
+        assert_eq!(found[0].severity, Severity::Warning);
+        match fix {
+            Some(web) => assert!(found[0].fix.contains(&format!("`{web}`")), "{}", found[0]),
+            None => assert!(found[0].fix.contains("https://host[:port]"), "{}", found[0]),
+        }
+    }
+    // App origins and browser extensions are what they look like.
+    assert!(codes(
+        &policy(
+            &["example.com"],
+            &[
+                "https://example.com",
+                "android:apk-key-hash:2jmj7l5rSw0yVb_vlWAYkK_YBwkmt9pEsKCiXnTHYbA",
+                "ios:bundle-id:com.example.app",
+                "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+                "moz-extension://0b1c2d3e-aaaa-bbbb-cccc-000000000000",
+            ]
+        ),
+        &Deployment::default()
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_fix_never_doubles_the_scheme() {
+    for origin in [
+        "https//example.com",
+        "HTTP//example.com",
+        "//example.com",
+        "example.com:8443",
+    ] {
+        let found = findings(
+            &policy(&["example.com"], &["https://example.com", origin]),
+            &Deployment::default(),
+        );
+        assert_eq!(
+            found.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
+            ["app-origin-without-scheme"],
+            "{origin}"
+        );
+        assert!(!found[0].fix.contains("https://https"), "{}", found[0]);
+        assert!(!found[0].fix.contains("https://http"), "{}", found[0]);
+        assert!(
+            found[0].fix.contains("`https://example.com"),
+            "{}",
+            found[0]
+        );
+    }
+}
+
+#[test]
+fn each_finding_is_reported_once() {
+    // Three spellings of one origin outside the RP ID, a broken document, and a
+    // served URL listed twice.
+    let p = policy(
+        &["example.com"],
+        &[
+            "https://example.co.uk",
+            "https://example.co.uk/",
+            "HTTPS://EXAMPLE.co.uk:443",
+        ],
+    );
+    let served = [
+        "https://shop.example.com/".to_string(),
+        "https://shop.example.com/cart".to_string(),
+    ];
+    let broken = br#"{"origins":"https://example.co.uk"}"#;
+    let found = codes(
+        &p,
+        &Deployment {
+            well_known: Some(broken),
+            served_at: &served,
+            ..Deployment::default()
+        },
+    );
+    let count = |code: &str| found.iter().filter(|(_, c)| *c == code).count();
+    assert_eq!(count("related-origins-bad-json"), 1, "{found:?}");
+    assert_eq!(count("served-origin-not-allowed"), 1, "{found:?}");
+    // Two spellings differ from the normal form: each is its own finding.
+    assert_eq!(count("origin-not-normal-form"), 2, "{found:?}");
+    let without = codes(&p, &Deployment::default());
+    assert_eq!(
+        without
+            .iter()
+            .filter(|(_, c)| *c == "origin-outside-rp-ids")
+            .count(),
+        1,
+        "{without:?}"
+    );
+}
+
+/// The brand-and-country configuration, and its document as each browser reads it.
+fn brand() -> Policy {
+    policy(
+        &["example.com"],
+        &["https://example.com", "https://example.co.uk"],
+    )
+}
+
+#[test]
+fn the_document_is_judged_under_every_profile() {
+    let listed = r#"{"origins":["https://example.co.uk"]}"#;
+    let served = |status: Option<u16>, content_type: Option<&'static str>, body: &[u8]| {
+        findings(
+            &brand(),
+            &Deployment {
+                well_known: Some(body),
+                well_known_status: status,
+                well_known_content_type: content_type,
+                ..Deployment::default()
+            },
+        )
+    };
+    assert!(served(None, None, listed.as_bytes()).is_empty());
+
+    // 575 KiB: Chromium stops reading after 256 KiB; the spec and Firefox read it.
+    let padding = " ".repeat(575 * 1024 - listed.len());
+    let big = format!("{{\"origins\":[\"https://example.co.uk\"]{padding}}}");
+    let found = served(None, None, big.as_bytes());
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code.as_str(), "related-origins-too-large");
+    assert_eq!(found[0].severity, Severity::Error);
+    assert!(
+        found[0]
+            .message
+            .contains("over the 262144-byte cap under the chromium profile"),
+        "{}",
+        found[0]
+    );
+
+    // 204: Chromium takes any 2xx; the spec and Firefox only 200.
+    let found = served(Some(204), None, listed.as_bytes());
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code.as_str(), "related-origins-bad-status");
+    assert!(
+        found[0]
+            .message
+            .ends_with("under the spec and firefox profiles"),
+        "{}",
+        found[0]
+    );
+
+    let found = served(None, Some("text/plain"), listed.as_bytes());
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code.as_str(), "related-origins-bad-content-type");
+    assert!(
+        found[0].message.ends_with("is not taken for JSON"),
+        "{}",
+        found[0]
+    );
+
+    // Firefox counts every entry against the limit of 5, the others distinct labels.
+    let crowded = br#"{"origins":["https://a.shop.com","https://b.shop.com","https://c.shop.com","https://d.shop.com","https://e.shop.com","https://example.co.uk"]}"#;
+    let found = served(None, None, crowded);
+    let got: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| (f.code.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(got.len(), 2, "{found:#?}");
+    assert_eq!(got[0].0, "related-origins-label-limit");
+    assert!(
+        got[0].1.contains("under the firefox profile"),
+        "{}",
+        got[0].1
+    );
+    assert_eq!(got[1].0, "related-origins-over-label-limit");
+    assert!(
+        got[1].1.contains("has 6 entries")
+            && got[1].1.contains("the firefox profile counts every entry"),
+        "{}",
+        got[1].1
+    );
+}
+
+/// A document with very many labels: counted once each, listed in part.
+#[test]
+fn many_labels_are_counted_once_each() {
+    let n = 20_000;
+    let entries: Vec<String> = (0..n)
+        .map(|i| format!("\"https://site{}.com\"", i % (n / 2)))
+        .collect();
+    let body = format!("{{\"origins\":[{}]}}", entries.join(","));
+    let found = findings(
+        &policy(&["example.com"], &["https://example.com"]),
+        &Deployment {
+            well_known: Some(body.as_bytes()),
+            ..Deployment::default()
+        },
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code.as_str(), "related-origins-over-label-limit");
+    assert!(
+        found[0]
+            .message
+            .contains("names 10000 distinct registrable-domain labels (site0, site1, site2, site3, site4, site5, site6, site7, … and 9992 more)"),
+        "{}",
+        found[0].message
+    );
+}

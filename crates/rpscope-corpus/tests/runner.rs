@@ -213,15 +213,8 @@ fn filter_and_profile_select() {
 
 #[test]
 fn lint_catches_every_rule() {
-    let c = corpus(
+    let mut c = corpus(
         r#"
-[[case]]
-id = "other::wrong-topic"
-description = "x"
-source = ["s"]
-origin = "https://a.example"
-expected = "accept"
-
 [[case]]
 id = "demo::Bad_Name"
 description = ""
@@ -240,7 +233,7 @@ expected = { spec = "accept", chromium = "reject", firefox = "reject" }
 reason = "rp-id-not-suffix"
 
 [[case]]
-id = "demo::dup"
+id = "demo::no-flag"
 description = "x"
 source = ["s"]
 origin = "https://a.example"
@@ -250,6 +243,13 @@ status = 200
 body = "{}"
 "#,
     );
+    // A loaded corpus cannot hold these (see the next test); one built in code can.
+    if let rpscope_corpus::TopicFile::Client(file) = &mut c.topics[0].file {
+        let mut foreign = file.cases[0].clone();
+        foreign.id = "other::wrong-topic".into();
+        let twin = file.cases[1].clone();
+        file.cases.extend([foreign, twin]);
+    }
     let messages: Vec<String> = lint::lint(&c).iter().map(|f| f.to_string()).collect();
     let all = messages.join("\n");
     for needle in [
@@ -264,7 +264,7 @@ body = "{}"
         "demo::dup: `spec` expects `accept`, but the reason `rp-id-not-suffix` means `reject`",
         "demo::dup: profiles expect different outcomes, so the case must carry `browser-divergence`",
         "demo::dup: duplicate id",
-        "demo::dup: a case with `well_known` must carry the `related-origins` flag",
+        "demo::no-flag: a case with `well_known` must carry the `related-origins` flag",
     ] {
         assert!(all.contains(needle), "lint missed: {needle}\n--- got:\n{all}");
     }
@@ -281,13 +281,96 @@ fn unknown_fields_and_bad_values_do_not_load() {
         ("verdict.toml", "kind = \"client\"\ndescription = \"d\"\n[[case]]\nid = \"verdict::a\"\ndescription = \"x\"\nsource = [\"s\"]\norigin = \"https://a\"\nexpected = \"valid\"\n"),
         ("code.toml", "kind = \"client\"\ndescription = \"d\"\n[[case]]\nid = \"code::a\"\ndescription = \"x\"\nsource = [\"s\"]\norigin = \"https://a\"\nexpected = \"accept\"\nreason = \"no-such-code\"\n"),
         ("kind.toml", "kind = \"server-ish\"\ndescription = \"d\"\n"),
+        ("missing.toml", "kind = \"client\"\ndescription = \"d\"\n[[case]]\nid = \"missing::a\"\ndescription = \"x\"\nsource = [\"s\"]\norigin = \"https://a\"\n"),
+        ("table.toml", "kind = \"client\"\ndescription = \"d\"\n[[case]]\nid = \"table::a\"\ndescription = \"x\"\nsource = [\"s\"]\norigin = \"https://a\"\nexpected = { spec = \"valid\" }\n"),
     ];
     for (name, text) in bad {
         std::fs::write(dir.join("cases").join(name), text).unwrap();
     }
     let errors = Corpus::from_dir(&dir).unwrap_err();
     std::fs::remove_dir_all(&dir).ok();
-    assert_eq!(errors.len(), 4, "{errors:#?}");
+    assert_eq!(errors.len(), 6, "{errors:#?}");
+    // Each error names the file, the line and the case.
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    let cases = dir.join("cases");
+    for (file, line, case, message) in [
+        (
+            "code.toml",
+            9,
+            Some("code::a"),
+            "unknown reason code `no-such-code`",
+        ),
+        ("table.toml", 8, Some("table::a"), "unknown variant `valid`"),
+        (
+            "missing.toml",
+            3,
+            Some("missing::a"),
+            "missing field `expected`",
+        ),
+        ("kind.toml", 1, None, "unknown variant `server-ish`"),
+        ("typo.toml", 8, Some("typo::a"), "unknown field `expectd`"),
+        ("verdict.toml", 8, Some("verdict::a"), "expected"),
+    ] {
+        let e = errors
+            .iter()
+            .find(|e| e.file.ends_with(file))
+            .unwrap_or_else(|| panic!("no error for {file}: {shown:#?}"));
+        assert_eq!(e.file, cases.join(file).display().to_string());
+        assert_eq!((e.line, e.case.as_deref()), (Some(line), case), "{e}");
+        assert!(e.message.contains(message), "{e}");
+        let prefix = match case {
+            Some(id) => format!("{}:{line}: case `{id}`: ", e.file),
+            None => format!("{}:{line}: ", e.file),
+        };
+        assert!(e.to_string().starts_with(&prefix), "{e}");
+    }
+}
+
+#[test]
+fn duplicate_ids_and_ids_outside_the_topic_do_not_load() {
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("rpscope-runner-ids-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("cases")).unwrap();
+    std::fs::write(dir.join("flags.toml"), FLAGS).unwrap();
+    let case = |id: &str| {
+        format!("\n[[case]]\nid = \"{id}\"\ndescription = \"x\"\nsource = [\"s\"]\norigin = \"https://a.example\"\nexpected = \"accept\"\n")
+    };
+    let head = "kind = \"client\"\ndescription = \"d\"\n";
+    // a.toml: the ids of a::one at line 5, a::two at line 12, b::stray at line 19.
+    std::fs::write(
+        dir.join("cases/a.toml"),
+        format!(
+            "{head}{}{}{}",
+            case("a::one"),
+            case("a::two"),
+            case("b::stray")
+        ),
+    )
+    .unwrap();
+    // b.toml: b::stray again (line 5), a::one again (line 12, and outside its topic).
+    std::fs::write(
+        dir.join("cases/b.toml"),
+        format!("{head}{}{}", case("b::stray"), case("a::one")),
+    )
+    .unwrap();
+    let errors = Corpus::from_dir(&dir).unwrap_err();
+    std::fs::remove_dir_all(&dir).ok();
+    let a = dir.join("cases/a.toml").display().to_string();
+    let b = dir.join("cases/b.toml").display().to_string();
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            format!("{a}:19: case `b::stray`: the id must start with `a::`, the topic of its file"),
+            format!(
+                "{b}:5: case `b::stray`: the id is already used ({a}:19); every case id is unique"
+            ),
+            format!("{b}:12: case `a::one`: the id must start with `b::`, the topic of its file"),
+            format!(
+                "{b}:12: case `a::one`: the id is already used ({a}:5); every case id is unique"
+            ),
+        ]
+    );
 }
 
 #[test]

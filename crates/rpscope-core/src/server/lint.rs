@@ -10,13 +10,16 @@ use crate::client::related_origins::{parse_document, registrable_origin_label};
 use crate::client::{
     check, validate_related_origins, ClientRequest, RelatedOriginsFailure, WellKnownResponse,
 };
-use crate::profile::{HttpHosts, Profile};
+use crate::profile::{HttpHosts, LabelCounting, NonStringEntry, Profile, RelatedOriginsRules};
 use crate::psl::PublicSuffixList;
 use crate::reason::Verdict;
 use crate::server::pattern::{Pattern, PortRule};
 use crate::server::policy::{CompiledPolicy, Policy};
 use crate::server::presented::{read, Presented};
+use rpscope_model::ProfileId;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use url::{Origin, Url};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -73,6 +76,12 @@ lint_codes! {
     RelatedOriginsLabelLimit = ("related-origins-label-limit", Error),
     /// the document is not `{"origins": [strings]}`
     RelatedOriginsBadJson = ("related-origins-bad-json", Error),
+    /// the document is larger than a browser reads (Chromium: 256 KiB): that browser refuses every origin that needs it
+    RelatedOriginsTooLarge = ("related-origins-too-large", Error),
+    /// the document is served with a status a browser does not accept (the spec and Firefox: only 200; Chromium: any 2xx)
+    RelatedOriginsBadStatus = ("related-origins-bad-status", Error),
+    /// the document is served with a `Content-Type` a browser does not take for JSON
+    RelatedOriginsBadContentType = ("related-origins-bad-content-type", Error),
     /// users reach the RP on a port the policy does not list for that host (the home-lab case)
     PortNotConfigured = ("port-not-configured", Error),
     /// users reach the RP at an origin no pattern admits
@@ -93,6 +102,8 @@ lint_codes! {
     TopOriginsUnused = ("top-origins-unused", Warning),
     /// an entry without a scheme (`login.example.com`) is matched as an exact app string, never as the web origin
     AppOriginWithoutScheme = ("app-origin-without-scheme", Warning),
+    /// an entry with a scheme no browser sends for WebAuthn (`*://…`, `ftp:`, `wss:`) is matched as an exact app string and never matches a browser
+    OriginUnknownScheme = ("origin-unknown-scheme", Warning),
     /// an `android:apk-key-hash:` value is not 43 unpadded base64url characters
     ApkKeyHashShape = ("apk-key-hash-shape", Warning),
 }
@@ -143,9 +154,36 @@ pub struct Deployment<'a> {
     pub well_known: Option<&'a [u8]>,
     /// URLs users actually open (e.g. `https://local.pve.example.com:8006/`).
     pub served_at: &'a [String],
+    /// The HTTP status the document is served with (`None`: 200).
+    pub well_known_status: Option<u16>,
+    /// The `Content-Type` the document is served with (`None`: `application/json`).
+    pub well_known_content_type: Option<&'a str>,
+}
+
+/// The findings so far: each reported once, in the order first found.
+#[derive(Default)]
+struct Findings {
+    list: Vec<Finding>,
+    seen: HashSet<(LintCode, String)>,
+}
+
+impl Findings {
+    fn add(&mut self, code: LintCode, message: String, fix: String) {
+        if self.seen.insert((code, message.clone())) {
+            self.list.push(Finding {
+                severity: code.severity(),
+                code,
+                message,
+                fix,
+            });
+        }
+    }
 }
 
 /// Lints a policy and its deployment.
+///
+/// Related origins are judged under every built-in profile ([`Profile::ALL`]):
+/// a configuration must work in every browser. Each finding is reported once.
 ///
 /// ```
 /// use rpscope_core::server::{lint::{lint, Deployment, LintCode}, Policy};
@@ -157,66 +195,50 @@ pub struct Deployment<'a> {
 /// assert!(findings.iter().any(|f| f.code == LintCode::PortNotConfigured));
 /// ```
 pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let mut add = |code: LintCode, message: String, fix: String| {
-        out.push(Finding {
-            severity: code.severity(),
-            code,
-            message,
-            fix,
-        })
-    };
+    let mut out = Findings::default();
 
     let compiled = policy.compile(psl);
     if let Err(e) = &compiled {
         for problem in &e.problems {
-            add(LintCode::InvalidPolicy, problem.clone(), "correct the entry as the message says; rpscope refuses the whole policy until then".into());
+            out.add(LintCode::InvalidPolicy, problem.clone(), "correct the entry as the message says; rpscope refuses the whole policy until then".into());
         }
     }
-    for id in &policy.rp_ids {
-        if psl.public_suffix(id).is_some_and(|s| s.len() == id.len()) {
-            add(
-                LintCode::RpIdPublicSuffix,
-                format!(
-                    "the RP ID `{id}` is a public suffix: browsers refuse to let any page claim it"
-                ),
-                format!(
-                    "use your registrable domain under `{id}` (e.g. `yourname.{id}`) as the RP ID"
-                ),
-            );
-        }
-    }
-    let patterns: Vec<(String, Pattern)> = policy
+    let patterns: Vec<(&str, Pattern)> = policy
         .origins
         .iter()
-        .filter_map(|t| Pattern::parse(t, psl).ok().map(|p| (t.clone(), p)))
+        .filter_map(|t| Pattern::parse(t, psl).ok().map(|p| (t.as_str(), p)))
         .collect();
-    for (text, pattern) in &patterns {
+    let rp_ids = RpIdIndex::new(&policy.rp_ids);
+    // A page of each web pattern (for a wildcard, one of its subdomains).
+    let samples: Vec<Option<Sample>> = patterns.iter().map(|(_, p)| Sample::of(p)).collect();
+    check_rp_ids(policy, &samples, &rp_ids, psl, &mut out);
+
+    let mut needy: Vec<Needy> = Vec::new();
+    for ((text, pattern), sample) in patterns.iter().zip(&samples) {
         let normal = pattern.to_string();
-        if let Pattern::App(_) = pattern {
-            check_app_origin(text, &mut add);
+        let (
+            Pattern::Web {
+                scheme,
+                host,
+                subdomains,
+                ..
+            },
+            Some(sample),
+        ) = (pattern, sample)
+        else {
+            check_app_origin(text, psl, &mut out);
             continue;
-        }
+        };
         if *text != normal {
-            add(LintCode::OriginNotNormalForm,
+            out.add(LintCode::OriginNotNormalForm,
                 format!("`{text}` is written differently from the origin browsers send (`{normal}`); rpscope normalises it, but libraries that compare strings (SimpleWebAuthn, py_webauthn #90) will not match"),
                 format!("write `{normal}`"),
             );
         }
-        let Pattern::Web {
-            scheme,
-            host,
-            subdomains,
-            port,
-            ..
-        } = pattern
-        else {
-            continue;
-        };
         if url::Host::parse(host).is_ok_and(|h| !matches!(h, url::Host::Domain(_)))
             || host.starts_with('[')
         {
-            add(
+            out.add(
                 LintCode::IpAddressOrigin,
                 format!("`{normal}` has an IP-address host: browsers never run WebAuthn there"),
                 "serve the RP under a domain name and list that origin".into(),
@@ -227,80 +249,308 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
         let local = bare == "localhost" || bare.ends_with(".localhost");
         let insecure = scheme.as_str() == "http" && !local;
         if insecure {
-            add(LintCode::InsecureOrigin,
+            let rest = normal.strip_prefix("http://").unwrap_or(&normal);
+            out.add(LintCode::InsecureOrigin,
                 format!("`{normal}` is http on a host that is not localhost: browsers expose WebAuthn only to secure contexts"),
-                format!("serve it over https and list `https://{}` instead", &normal["http://".len()..]),
+                format!("serve it over https and list `https://{rest}` instead"),
             );
         } else if scheme.as_str() == "http" && bare != "localhost" {
-            add(LintCode::HttpLocalhostSubdomain,
+            out.add(LintCode::HttpLocalhostSubdomain,
                 format!("`{normal}` is http on a `*.localhost` name: Chromium and Firefox allow it, the WebAuthn spec allows only `localhost` itself"),
-                "use http://localhost:<port> for development, or https".into(),
+                "use http://localhost:<port> (with the RP ID `localhost`) for development, or https".into(),
             );
         }
         if *subdomains {
-            add(LintCode::WildcardAdmitsAnySubdomain,
+            out.add(LintCode::WildcardAdmitsAnySubdomain,
                 format!("`{normal}` admits every subdomain of `{host}`, including any that serve user content or whose DNS points at services you no longer control"),
                 format!("list the subdomains you run, or make sure no one else can serve pages under `{host}`"),
             );
         }
-        if insecure {
-            // Browsers refuse it before any RP ID question; one finding is enough.
+        if insecure || policy.rp_ids.is_empty() {
+            // Browsers refuse an insecure origin before any RP ID question.
             continue;
         }
-        // Can a page on this origin use one of the RP IDs (locally or through related origins)?
-        let sample_host = if *subdomains {
+        // Can a page on this origin use one of the RP IDs locally?
+        if rp_ids.claimed(sample, &[LENIENT], psl).is_some() {
+            continue;
+        }
+        let first = &policy.rp_ids[0];
+        if *subdomains || deployment.well_known.is_none() {
+            let how = if *subdomains {
+                "a wildcard cannot be covered by a related-origins document, which lists origins one by one"
+            } else {
+                "no related-origins document was given for it"
+            };
+            out.add(LintCode::OriginOutsideRpIds,
+                format!("`{normal}` is not inside any RP ID of the policy ({}), and {how}: browsers will refuse every ceremony there", policy.rp_ids.join(", ")),
+                format!("serve https://{first}/.well-known/webauthn listing `{normal}` (and pass it with --well-known), or use an RP ID that `{normal}` is inside"),
+            );
+            continue;
+        }
+        if let Ok(url) = Url::parse(&sample.origin) {
+            needy.push(Needy {
+                normal,
+                origin: url.origin(),
+            });
+        }
+    }
+    if let (Some(body), Some(first)) = (deployment.well_known, policy.rp_ids.first()) {
+        let response = WellKnownResponse {
+            status: deployment.well_known_status.unwrap_or(200),
+            content_type: deployment
+                .well_known_content_type
+                .unwrap_or("application/json"),
+            body,
+            redirects: &[],
+        };
+        let entries = parse_document(body);
+        check_related_origins(&needy, &response, &entries, first, psl, &mut out);
+        if let Ok(entries) = &entries {
+            check_label_counts(entries, first, psl, &mut out);
+        }
+    }
+    if let Ok(compiled) = &compiled {
+        for url in deployment.served_at {
+            check_served(url, compiled, &mut out);
+        }
+    }
+    if policy.allow_cross_origin && policy.top_origins.is_empty() {
+        out.add(LintCode::CrossOriginWithoutTopOrigins, "`allow_cross_origin` is true but `top_origins` is empty: every cross-origin ceremony will be rejected".into(), "list the pages allowed to embed the RP in `top_origins`, or set `allow_cross_origin = false`".into());
+    }
+    if !policy.allow_cross_origin && !policy.top_origins.is_empty() {
+        out.add(LintCode::TopOriginsUnused, "`top_origins` is set but `allow_cross_origin` is false: the list is never used".into(), "set `allow_cross_origin = true` if the RP is meant to be embedded, or remove `top_origins`".into());
+    }
+    let mut findings = out.list;
+    findings.sort_by_key(|f| f.severity);
+    findings
+}
+
+/// The RP ID question only: http on `*.localhost` is reported on its own.
+const LENIENT: Profile = Profile {
+    http_hosts: HttpHosts::LocalhostAndSubdomains,
+    ..Profile::SPEC
+};
+
+/// A page of a web pattern: its origin (for a wildcard, `login.` + the base) and host.
+struct Sample {
+    origin: String,
+    host: String,
+}
+
+impl Sample {
+    fn of(pattern: &Pattern) -> Option<Sample> {
+        let Pattern::Web {
+            scheme,
+            host,
+            subdomains,
+            port,
+        } = pattern
+        else {
+            return None;
+        };
+        let host = if *subdomains {
             format!("login.{host}")
         } else {
             host.clone()
         };
-        let sample_port = match port {
+        let port = match port {
             PortRule::Is(p) if *p != scheme.default_port() => format!(":{p}"),
             _ => String::new(),
         };
-        let origin = format!("{}://{sample_host}{sample_port}", scheme.as_str());
-        check_scope(
-            &origin,
-            &normal,
-            *subdomains,
-            policy,
-            deployment,
-            psl,
-            &mut add,
-        );
+        Some(Sample {
+            origin: format!("{}://{host}{port}", scheme.as_str()),
+            host,
+        })
     }
-    if let Ok(compiled) = &compiled {
-        for url in deployment.served_at {
-            check_served(url, compiled, &mut add);
-        }
-    }
-    if policy.allow_cross_origin && policy.top_origins.is_empty() {
-        add(LintCode::CrossOriginWithoutTopOrigins, "`allow_cross_origin` is true but `top_origins` is empty: every cross-origin ceremony will be rejected".into(), "list the pages allowed to embed the RP in `top_origins`, or set `allow_cross_origin = false`".into());
-    }
-    if !policy.allow_cross_origin && !policy.top_origins.is_empty() {
-        add(LintCode::TopOriginsUnused, "`top_origins` is set but `allow_cross_origin` is false: the list is never used".into(), "set `allow_cross_origin = true` if the RP is meant to be embedded, or remove `top_origins`".into());
-    }
-    if let Some(body) = deployment.well_known {
-        check_document_size(body, policy, psl, &mut add);
-    }
-    out.sort_by_key(|f| f.severity);
-    out
 }
 
-type Add<'f> = dyn FnMut(LintCode, String, String) + 'f;
+/// The policy's RP IDs by canonical host, so that the RP IDs a page may claim
+/// (its host and the host's dot-suffixes) are found without trying every one.
+struct RpIdIndex<'p> {
+    by_host: HashMap<String, Vec<&'p str>>,
+}
 
-fn check_app_origin(text: &str, add: &mut Add<'_>) {
-    if !text.contains(':') {
-        add(LintCode::AppOriginWithoutScheme,
-            format!("`{text}` has no scheme, so it is matched as an app origin, exactly; no browser sends it as an origin"),
-            format!("if it is a web origin, write `https://{text}`"),
+impl<'p> RpIdIndex<'p> {
+    fn new(rp_ids: &'p [String]) -> Self {
+        let mut by_host: HashMap<String, Vec<&'p str>> = HashMap::new();
+        for id in rp_ids {
+            // What the URL host parser makes of it, as the RP ID check reads it.
+            if let Ok(url::Host::Domain(host)) = url::Host::parse(id) {
+                by_host.entry(host).or_default().push(id);
+            }
+        }
+        RpIdIndex { by_host }
+    }
+
+    /// RP IDs equal to the sample's host or a dot-suffix of it.
+    fn candidates<'s>(&'s self, host: &'s str) -> impl Iterator<Item = &'p str> + 's {
+        let suffixes = std::iter::once(host).chain(
+            host.match_indices('.')
+                .map(move |(i, _)| &host[i + 1..])
+                .filter(|s| !s.is_empty()),
         );
+        suffixes
+            .filter_map(|s| self.by_host.get(s))
+            .flatten()
+            .copied()
+    }
+
+    /// The first RP ID a page on the sample may use under every one of `profiles`.
+    fn claimed(
+        &self,
+        sample: &Sample,
+        profiles: &[Profile],
+        psl: &PublicSuffixList,
+    ) -> Option<&'p str> {
+        self.candidates(&sample.host)
+            .find(|id| profiles.iter().all(|p| accepts(&sample.origin, id, p, psl)))
+    }
+}
+
+fn accepts(origin: &str, rp_id: &str, profile: &Profile, psl: &PublicSuffixList) -> bool {
+    let request = ClientRequest {
+        origin,
+        rp_id: Some(rp_id),
+        well_known: None,
+    };
+    check(&request, profile, psl).verdict() == Verdict::Accept
+}
+
+/// `rp-id-public-suffix`: a public-suffix RP ID no origin of the policy may claim
+/// in every browser. `localhost` claimed by `http://localhost:3000` is the
+/// development setup, and fine.
+fn check_rp_ids(
+    policy: &Policy,
+    samples: &[Option<Sample>],
+    rp_ids: &RpIdIndex<'_>,
+    psl: &PublicSuffixList,
+    out: &mut Findings,
+) {
+    let suffixes: Vec<&str> = policy
+        .rp_ids
+        .iter()
+        .filter(|id| psl.public_suffix(id).is_some_and(|s| s.len() == id.len()))
+        .map(String::as_str)
+        .collect();
+    if suffixes.is_empty() {
+        return;
+    }
+    let wanted: HashSet<&str> = suffixes.iter().copied().collect();
+    // Per profile, the suffix RP IDs some origin of the policy may claim there.
+    let claimed: Vec<HashSet<&str>> = Profile::ALL
+        .iter()
+        .map(|profile| {
+            samples
+                .iter()
+                .flatten()
+                .flat_map(|s| {
+                    rp_ids
+                        .candidates(&s.host)
+                        .filter(|id| wanted.contains(id) && accepts(&s.origin, id, profile, psl))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        })
+        .collect();
+    for id in suffixes {
+        let refusing: Vec<ProfileId> = Profile::ALL
+            .iter()
+            .zip(&claimed)
+            .filter(|(_, ids)| !ids.contains(id))
+            .map(|(p, _)| p.id)
+            .collect();
+        if refusing.is_empty() {
+            continue;
+        }
+        let (message, fix) = if id.trim_end_matches('.').eq_ignore_ascii_case("localhost") {
+            (
+                format!("the RP ID `{id}` is a public suffix that only a page on `localhost` itself may claim, and no origin of the policy is one{}", under(&refusing)),
+                "for development, list `http://localhost:<port>`; for a deployed site, use its registrable domain (e.g. `example.com`) as the RP ID".into(),
+            )
+        } else if refusing.len() == Profile::ALL.len() {
+            (
+                format!(
+                    "the RP ID `{id}` is a public suffix: browsers refuse to let any page claim it"
+                ),
+                format!(
+                    "use your registrable domain under `{id}` (e.g. `yourname.{id}`) as the RP ID"
+                ),
+            )
+        } else {
+            (
+                format!("the RP ID `{id}` is a public suffix, and no origin of the policy may claim it{}", under(&refusing)),
+                format!("use your registrable domain under `{id}` (e.g. `yourname.{id}`) as the RP ID"),
+            )
+        };
+        out.add(LintCode::RpIdPublicSuffix, message, fix);
+    }
+}
+
+/// ` under the chromium profile`, ` under the spec and firefox profiles`, or
+/// nothing when every profile is named.
+fn under(profiles: &[ProfileId]) -> String {
+    if profiles.is_empty() || profiles.len() == ProfileId::ALL.len() {
+        return String::new();
+    }
+    format!(" under {}", the_profiles(profiles))
+}
+
+/// `the chromium profile`, `the spec and firefox profiles`.
+fn the_profiles(profiles: &[ProfileId]) -> String {
+    let names: Vec<&str> = profiles.iter().map(|p| p.as_str()).collect();
+    match names.as_slice() {
+        [init @ .., last] if !init.is_empty() => {
+            format!("the {} and {last} profiles", init.join(", "))
+        }
+        _ => format!("the {} profile", names.join("")),
+    }
+}
+
+/// App origins: Android's `android:apk-key-hash:…`, `ios:…`, browser extensions.
+const APP_SCHEMES: &[&str] = &[
+    "android",
+    "ios",
+    "chrome-extension",
+    "moz-extension",
+    "safari-web-extension",
+];
+
+fn check_app_origin(text: &str, psl: &PublicSuffixList, out: &mut Findings) {
+    let web = web_origin_for(text, psl);
+    let write_web = |what: &str| match &web {
+        Some(origin) => format!("if it is {what}, write `{origin}`"),
+        None => format!("if it is {what}, write it as `https://host[:port]`"),
+    };
+    match text.split_once(':') {
+        None => out.add(
+            LintCode::AppOriginWithoutScheme,
+            format!("`{text}` has no scheme, so it is matched as an app origin, exactly; no browser sends it as an origin"),
+            write_web("a web origin"),
+        ),
+        Some((scheme, rest)) if !APP_SCHEMES.contains(&scheme) => {
+            if is_host(scheme) && !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+                // `example.com:8443`: a host and port without a scheme.
+                out.add(
+                    LintCode::AppOriginWithoutScheme,
+                    format!("`{text}` has no scheme, so it is matched as an app origin, exactly; no browser sends it as an origin"),
+                    write_web("a web origin"),
+                );
+            } else {
+                out.add(
+                    LintCode::OriginUnknownScheme,
+                    format!("`{text}` has the scheme `{scheme}`, which no browser sends for WebAuthn (web origins are https, or http on localhost; `*` is no scheme): it is matched as an exact app string and never matches a browser's origin"),
+                    write_web("meant as a web origin"),
+                );
+            }
+        }
+        Some(_) => {}
     }
     if let Some(hash) = text.strip_prefix("android:apk-key-hash:") {
         let base64url = hash
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if hash.len() != 43 || !base64url {
-            add(LintCode::ApkKeyHashShape,
+            out.add(LintCode::ApkKeyHashShape,
                 format!("`{text}`: Android sends the SHA-256 of the signing certificate as 43 unpadded base64url characters; this one is {} characters{}", hash.len(), if base64url { "" } else { " and not base64url" }),
                 "copy the value from a real assertion's clientDataJSON.origin, or compute base64url(sha256(cert)) without `=` padding".into(),
             );
@@ -308,81 +558,277 @@ fn check_app_origin(text: &str, add: &mut Add<'_>) {
     }
 }
 
-fn check_scope(
-    origin: &str,
-    normal: &str,
-    wildcard: bool,
-    policy: &Policy,
-    deployment: &Deployment<'_>,
-    psl: &PublicSuffixList,
-    add: &mut Add<'_>,
-) {
-    if policy.rp_ids.is_empty() {
-        return;
-    }
-    // Only the RP ID question: http on `*.localhost` is reported on its own.
-    let profile = Profile {
-        http_hosts: HttpHosts::LocalhostAndSubdomains,
-        ..Profile::SPEC
-    };
-    let local_ok = policy.rp_ids.iter().any(|id| {
-        check(
-            &ClientRequest {
-                origin,
-                rp_id: Some(id),
-                well_known: None,
-            },
-            &profile,
-            psl,
-        )
-        .verdict()
-            == Verdict::Accept
+/// Whether `text` reads as a host name (`example.com`, `localhost`) rather than a scheme.
+fn is_host(text: &str) -> bool {
+    text.eq_ignore_ascii_case("localhost")
+        || (text.contains('.')
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
+}
+
+/// The https origin an entry without a usable scheme probably means
+/// (`login.example.com`, `https//example.com`, `*://example.com`,
+/// `ftp://example.com`), when that origin is a valid pattern; `None` otherwise.
+fn web_origin_for(text: &str, psl: &PublicSuffixList) -> Option<String> {
+    let typo = ["https//", "http//", "//"].iter().find_map(|p| {
+        text.get(..p.len())
+            .filter(|head| head.eq_ignore_ascii_case(p))
+            .map(|_| &text[p.len()..])
     });
-    if local_ok {
-        return;
+    let rest = match (text.split_once("://"), typo, text.split_once(':')) {
+        (Some((_, rest)), _, _) => rest,
+        (None, Some(rest), _) => rest,
+        // `example.com:8443` is a host and port; `wss:x` means nothing on the web.
+        (None, None, Some((host, port)))
+            if is_host(host) && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            text
+        }
+        (None, None, Some(_)) => return None,
+        (None, None, None) => text,
+    };
+    let rest = rest.trim_start_matches('/');
+    if rest.is_empty() || rest.contains("://") {
+        return None;
     }
-    let first = &policy.rp_ids[0];
-    let (Some(body), false) = (deployment.well_known, wildcard) else {
-        let how = if wildcard {
-            "a wildcard cannot be covered by a related-origins document, which lists origins one by one"
-        } else {
-            "no related-origins document was given for it"
-        };
-        add(LintCode::OriginOutsideRpIds,
-            format!("`{normal}` is not inside any RP ID of the policy ({}), and {how}: browsers will refuse every ceremony there", policy.rp_ids.join(", ")),
-            format!("serve https://{first}/.well-known/webauthn listing `{normal}` (and pass it with --well-known), or use an RP ID that `{normal}` is inside"),
-        );
-        return;
-    };
-    let Ok(url) = url::Url::parse(origin) else {
-        return;
-    };
-    let response = WellKnownResponse {
-        status: 200,
-        content_type: "application/json",
-        body,
-        redirects: &[],
-    };
-    match validate_related_origins(&url.origin(), &response, &Profile::SPEC.related_origins, psl) {
-        Ok(_) => {}
-        Err(RelatedOriginsFailure::LabelLimit { max_labels }) => add(LintCode::RelatedOriginsLabelLimit,
-            format!("`{normal}` is listed in https://{first}/.well-known/webauthn, but after {max_labels} other registrable-domain labels: browsers skip it"),
-            format!("move `{normal}` before the other entries, or cut the document to {max_labels} distinct labels"),
-        ),
-        Err(RelatedOriginsFailure::BadJson(why)) => add(LintCode::RelatedOriginsBadJson,
-            format!("https://{first}/.well-known/webauthn is not a valid document: {why}"),
-            "serve `{\"origins\": [\"https://…\", …]}` with Content-Type application/json".into(),
-        ),
-        Err(_) => add(LintCode::RelatedOriginsMissingOrigin,
-            format!("`{normal}` is not inside any RP ID of the policy, and https://{first}/.well-known/webauthn does not list it: browsers will refuse every ceremony there"),
-            format!("add `{normal}` to the `origins` array of https://{first}/.well-known/webauthn"),
-        ),
+    match Pattern::parse(&format!("https://{rest}"), psl) {
+        Ok(p @ Pattern::Web { .. }) => Some(p.to_string()),
+        _ => None,
     }
 }
 
-fn check_served(url: &str, compiled: &CompiledPolicy, add: &mut Add<'_>) {
+/// An origin of the policy that only the related-origins document can admit.
+struct Needy {
+    /// The pattern's normal form, for messages.
+    normal: String,
+    /// The origin a browser compares with the document's entries.
+    origin: Origin,
+}
+
+/// How a profile's client reads the document, or why it cannot use it at all.
+enum Reading {
+    /// The response or the document fails for every caller.
+    Unusable(RelatedOriginsFailure),
+    /// Which entries the client admits.
+    Index(EntryIndex),
+}
+
+/// The related-origins procedure run once over the document for every caller:
+/// until a caller's entry, the procedure does the same whatever the caller, so
+/// one pass says which entries are admitted, and each caller is one lookup.
+/// (A unit test holds this to [`validate_related_origins`].)
+struct EntryIndex {
+    /// Each origin's first entry, and whether it was admitted (not skipped at the label limit).
+    first: HashMap<Origin, (usize, bool)>,
+    /// An entry was skipped at the label limit.
+    hit_limit: bool,
+    /// The first non-string entry (where a profile that fails when it reaches one stops).
+    non_string: Option<usize>,
+    /// Label slots filled at the end.
+    labels: usize,
+}
+
+impl EntryIndex {
+    fn new(
+        entries: &[serde_json::Value],
+        rules: &RelatedOriginsRules,
+        psl: &PublicSuffixList,
+    ) -> Self {
+        let mut index = EntryIndex {
+            first: HashMap::new(),
+            hit_limit: false,
+            non_string: None,
+            labels: 0,
+        };
+        let mut known: HashSet<String> = HashSet::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let Some(text) = entry.as_str() else {
+                index.non_string = Some(i);
+                break;
+            };
+            let Ok(url) = Url::parse(text) else { continue };
+            let Some(label) = registrable_origin_label(&url, psl) else {
+                continue;
+            };
+            let full = index.labels >= rules.max_labels;
+            let is_known = known.contains(label);
+            if full && !is_known {
+                index.hit_limit = true;
+                index.first.entry(url.origin()).or_insert((i, false));
+                continue;
+            }
+            index.first.entry(url.origin()).or_insert((i, true));
+            let counts = match rules.label_counting {
+                LabelCounting::DistinctLabels => !is_known,
+                LabelCounting::EveryEntry => !full,
+            };
+            if counts {
+                index.labels += 1;
+                known.insert(label.to_owned());
+            }
+        }
+        index
+    }
+
+    /// What the procedure decides for `caller`.
+    fn judge(&self, caller: &Origin, max_labels: usize) -> Result<usize, RelatedOriginsFailure> {
+        match (self.first.get(caller), self.non_string) {
+            (Some(&(i, true)), _) => Ok(i),
+            (_, Some(i)) => Err(RelatedOriginsFailure::BadJson(format!(
+                "`origins[{i}]` is not a string"
+            ))),
+            (Some(_), None) => Err(RelatedOriginsFailure::LabelLimit { max_labels }),
+            (None, None) if self.hit_limit => Err(RelatedOriginsFailure::LabelLimit { max_labels }),
+            (None, None) => Err(RelatedOriginsFailure::NoMatch {
+                labels: self.labels,
+            }),
+        }
+    }
+}
+
+fn reading(
+    needy: &Needy,
+    response: &WellKnownResponse<'_>,
+    entries: &Result<Vec<serde_json::Value>, RelatedOriginsFailure>,
+    rules: &RelatedOriginsRules,
+    psl: &PublicSuffixList,
+) -> Reading {
+    // Status, content type, size and the document's shape do not depend on the
+    // caller: the first origin stands for all.
+    match (
+        validate_related_origins(&needy.origin, response, rules, psl),
+        entries,
+    ) {
+        (
+            Err(
+                f @ (RelatedOriginsFailure::BadStatus(_)
+                | RelatedOriginsFailure::BadContentType
+                | RelatedOriginsFailure::TooLarge(..)
+                | RelatedOriginsFailure::BadRedirect(..)),
+            ),
+            _,
+        ) => Reading::Unusable(f),
+        (Err(f @ RelatedOriginsFailure::BadJson(_)), Err(_)) => Reading::Unusable(f),
+        (Err(f @ RelatedOriginsFailure::BadJson(_)), Ok(_))
+            if rules.non_string_entry == NonStringEntry::FailsDocument =>
+        {
+            Reading::Unusable(f)
+        }
+        (_, Ok(entries)) => Reading::Index(EntryIndex::new(entries, rules, psl)),
+        (_, Err(f)) => Reading::Unusable(f.clone()),
+    }
+}
+
+/// The document under every profile: once for what fails every caller, then
+/// once per origin that needs it.
+fn check_related_origins(
+    needy: &[Needy],
+    response: &WellKnownResponse<'_>,
+    entries: &Result<Vec<serde_json::Value>, RelatedOriginsFailure>,
+    first: &str,
+    psl: &PublicSuffixList,
+    out: &mut Findings,
+) {
+    let Some(probe) = needy.first() else {
+        return;
+    };
+    let url = format!("https://{first}/.well-known/webauthn");
+    let readings: Vec<(ProfileId, usize, Reading)> = Profile::ALL
+        .iter()
+        .map(|p| {
+            let rules = &p.related_origins;
+            (
+                p.id,
+                rules.max_labels,
+                reading(probe, response, entries, rules, psl),
+            )
+        })
+        .collect();
+    // What fails every caller, once per kind, with the profiles it fails under.
+    let mut unusable: Vec<(RelatedOriginsFailure, Vec<ProfileId>)> = Vec::new();
+    for (id, _, r) in &readings {
+        if let Reading::Unusable(f) = r {
+            match unusable.iter_mut().find(|(g, _)| g == f) {
+                Some((_, ids)) => ids.push(*id),
+                None => unusable.push((f.clone(), vec![*id])),
+            }
+        }
+    }
+    for (failure, ids) in &unusable {
+        let who = under(ids);
+        let (code, message, fix) = match failure {
+            RelatedOriginsFailure::TooLarge(len, cap) => (
+                LintCode::RelatedOriginsTooLarge,
+                format!("{url} is {len} bytes, over the {cap}-byte cap{who}: the browser stops reading and refuses every origin that needs the document"),
+                format!("keep the document under {cap} bytes: list only the origins that need it"),
+            ),
+            RelatedOriginsFailure::BadStatus(status) => (
+                LintCode::RelatedOriginsBadStatus,
+                format!("{url} is served with status {status}, which is not accepted{who}"),
+                "serve it with status 200".into(),
+            ),
+            RelatedOriginsFailure::BadContentType => (
+                LintCode::RelatedOriginsBadContentType,
+                format!("{url} is served with Content-Type `{}`, which is not taken for JSON{who}", response.content_type),
+                "serve it with `Content-Type: application/json`".into(),
+            ),
+            RelatedOriginsFailure::BadJson(why) => (
+                LintCode::RelatedOriginsBadJson,
+                format!("{url} is not a valid document{who}: {why}"),
+                "serve `{\"origins\": [\"https://…\", …]}` with Content-Type application/json".into(),
+            ),
+            // Not produced: the lint gives no redirects, and only failures that
+            // do not depend on the caller are `Unusable`.
+            _ => continue,
+        };
+        out.add(code, message, fix);
+    }
+    for origin in needy {
+        let mut failures: Vec<(LintCode, RelatedOriginsFailure, Vec<ProfileId>)> = Vec::new();
+        for (id, max_labels, r) in &readings {
+            let Reading::Index(index) = r else { continue };
+            let Err(failure) = index.judge(&origin.origin, *max_labels) else {
+                continue;
+            };
+            let code = match failure {
+                RelatedOriginsFailure::LabelLimit { .. } => LintCode::RelatedOriginsLabelLimit,
+                RelatedOriginsFailure::BadJson(_) => LintCode::RelatedOriginsBadJson,
+                _ => LintCode::RelatedOriginsMissingOrigin,
+            };
+            match failures
+                .iter_mut()
+                .find(|(c, f, _)| *c == code && *f == failure)
+            {
+                Some((_, _, ids)) => ids.push(*id),
+                None => failures.push((code, failure, vec![*id])),
+            }
+        }
+        let normal = &origin.normal;
+        for (code, failure, ids) in failures {
+            let who = under(&ids);
+            let (message, fix) = match failure {
+                RelatedOriginsFailure::LabelLimit { max_labels } => (
+                    format!("`{normal}` is listed in {url}, but after {max_labels} other registrable-domain labels{who}: browsers skip it"),
+                    format!("move `{normal}` before the other entries, or cut the document to {max_labels} distinct labels"),
+                ),
+                RelatedOriginsFailure::BadJson(why) => (
+                    format!("{url} is not a valid document{who}: {why}"),
+                    "serve `{\"origins\": [\"https://…\", …]}` with Content-Type application/json".into(),
+                ),
+                _ => (
+                    format!("`{normal}` is not inside any RP ID of the policy, and {url} does not list it{who}: browsers will refuse every ceremony there"),
+                    format!("add `{normal}` to the `origins` array of {url}"),
+                ),
+            };
+            out.add(code, message, fix);
+        }
+    }
+}
+
+fn check_served(url: &str, compiled: &CompiledPolicy, out: &mut Findings) {
     let Ok(parsed) = url::Url::parse(url) else {
-        add(
+        out.add(
             LintCode::ServedAtInvalid,
             format!("`{url}` in `served_at` is not a URL"),
             "write the full URL users open, e.g. https://host:port/".into(),
@@ -402,12 +848,12 @@ fn check_served(url: &str, compiled: &CompiledPolicy, add: &mut Add<'_>) {
         .iter()
         .any(|p| matches!(p, Pattern::Web { host, scheme, subdomains: false, .. } if *host == web.host && *scheme == web.scheme));
     if same_host_other_port {
-        add(LintCode::PortNotConfigured,
+        out.add(LintCode::PortNotConfigured,
             format!("users reach the RP at `{origin}`, but the policy lists `{}` only with another port: browsers put the port into clientDataJSON.origin, so every ceremony there fails the origin check", default),
             format!("add `{origin}` to `origins` (or `{default}:*` to admit any port on that host)"),
         );
     } else {
-        add(
+        out.add(
             LintCode::ServedOriginNotAllowed,
             format!(
                 "users reach the RP at `{origin}`, which no origin pattern of the policy admits"
@@ -417,29 +863,187 @@ fn check_served(url: &str, compiled: &CompiledPolicy, add: &mut Add<'_>) {
     }
 }
 
-fn check_document_size(body: &[u8], policy: &Policy, psl: &PublicSuffixList, add: &mut Add<'_>) {
-    // The same reading as the related-origins procedure: BOM, shape, labels.
-    let Ok(entries) = parse_document(body) else {
-        return;
-    };
+/// How many labels a message lists before `… and N more`.
+const LISTED_LABELS: usize = 8;
+
+/// `related-origins-over-label-limit`: label slots counted as each profile
+/// counts them, in one pass (a set of the labels seen).
+fn check_label_counts(
+    entries: &[serde_json::Value],
+    first: &str,
+    psl: &PublicSuffixList,
+    out: &mut Findings,
+) {
+    // The same reading as the related-origins procedure: strings that parse as
+    // URLs with a registrable-domain label.
     let mut labels: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut labelled_entries = 0usize;
     for entry in entries.iter().filter_map(|e| e.as_str()) {
-        let Ok(url) = url::Url::parse(entry) else {
+        let Ok(url) = Url::parse(entry) else {
             continue;
         };
         let Some(label) = registrable_origin_label(&url, psl) else {
             continue;
         };
-        if !labels.iter().any(|l| l == label) {
+        labelled_entries += 1;
+        if seen.insert(label.to_owned()) {
             labels.push(label.to_owned());
         }
     }
     let max = Profile::SPEC.related_origins.max_labels;
+    let url = format!("https://{first}/.well-known/webauthn");
+    let fix = format!("keep at most {max} labels (brand and country domains that share a label, like example.com and example.co.uk, count once)");
     if labels.len() > max {
-        let first = policy.rp_ids.first().map_or("", String::as_str);
-        add(LintCode::RelatedOriginsOverLabelLimit,
-            format!("https://{first}/.well-known/webauthn names {} distinct registrable-domain labels ({}); browsers consider only the first {max}", labels.len(), labels.join(", ")),
-            format!("keep at most {max} labels (brand and country domains that share a label, like example.com and example.co.uk, count once)"),
+        let mut list = labels
+            .iter()
+            .take(LISTED_LABELS)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if labels.len() > LISTED_LABELS {
+            list.push_str(&format!(", … and {} more", labels.len() - LISTED_LABELS));
+        }
+        out.add(LintCode::RelatedOriginsOverLabelLimit,
+            format!("{url} names {} distinct registrable-domain labels ({list}); browsers consider only the first {max}", labels.len()),
+            fix,
         );
+        return;
+    }
+    let every_entry: Vec<ProfileId> = Profile::ALL
+        .iter()
+        .filter(|p| {
+            p.related_origins.label_counting == LabelCounting::EveryEntry
+                && labelled_entries > p.related_origins.max_labels
+        })
+        .map(|p| p.id)
+        .collect();
+    if !every_entry.is_empty() {
+        out.add(LintCode::RelatedOriginsOverLabelLimit,
+            format!("{url} has {labelled_entries} entries with a registrable-domain label; {} counts every entry, not distinct labels, and considers only the first {max}", the_profiles(&every_entry)),
+            format!("keep at most {max} entries, or put the origins that need the document first"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn psl() -> &'static PublicSuffixList {
+        static PSL: OnceLock<PublicSuffixList> = OnceLock::new();
+        PSL.get_or_init(PublicSuffixList::vendored)
+    }
+
+    /// Entries over few labels (so limits are reached), repeats, non-strings,
+    /// unparsable URLs, IP and public-suffix hosts.
+    fn entry() -> impl Strategy<Value = serde_json::Value> {
+        let urls = vec![
+            "https://a.com",
+            "https://a.co.uk",
+            "https://www.a.com",
+            "https://b.com",
+            "https://c.com",
+            "https://d.com",
+            "https://e.com",
+            "https://f.com",
+            "https://g.net",
+            "https://b.com:8443",
+            "http://b.com",
+            "https://10.0.0.1",
+            "https://github.io",
+            "not a url",
+        ];
+        prop_oneof![
+            12 => prop::sample::select(urls).prop_map(serde_json::Value::from),
+            1 => Just(serde_json::Value::from(7)),
+            1 => Just(serde_json::Value::Null),
+        ]
+    }
+
+    fn caller() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "https://a.com",
+            "https://a.co.uk",
+            "https://b.com",
+            "https://b.com:8443",
+            "https://e.com",
+            "https://f.com",
+            "https://g.net",
+            "https://h.org",
+        ])
+    }
+
+    proptest! {
+        /// One pass over the document decides every caller exactly as the
+        /// related-origins procedure run for that caller, under every profile.
+        #[test]
+        fn the_entry_index_decides_as_the_procedure(
+            entries in prop::collection::vec(entry(), 0..12),
+            callers in prop::collection::vec(caller(), 1..4),
+        ) {
+            let body = serde_json::json!({ "origins": entries }).to_string();
+            let response = WellKnownResponse {
+                status: 200,
+                content_type: "application/json",
+                body: body.as_bytes(),
+                redirects: &[],
+            };
+            let parsed = parse_document(body.as_bytes());
+            for profile in Profile::ALL {
+                let rules = &profile.related_origins;
+                for caller in &callers {
+                    let origin = Url::parse(caller).unwrap().origin();
+                    let expected = validate_related_origins(&origin, &response, rules, psl());
+                    let needy = Needy { normal: caller.to_string(), origin: origin.clone() };
+                    match reading(&needy, &response, &parsed, rules, psl()) {
+                        Reading::Index(index) => prop_assert_eq!(
+                            index.judge(&origin, rules.max_labels),
+                            expected,
+                            "{} {}", profile.name(), body
+                        ),
+                        Reading::Unusable(failure) => prop_assert_eq!(Err(failure), expected),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn suggested_web_origins_are_valid_and_never_doubled() {
+        for (text, want) in [
+            ("login.example.com", Some("https://login.example.com")),
+            ("https//example.com", Some("https://example.com")),
+            ("HTTPS//example.com/", Some("https://example.com")),
+            ("http//example.com", Some("https://example.com")),
+            ("//example.com", Some("https://example.com")),
+            ("*://example.com", Some("https://example.com")),
+            ("*://*.example.com", Some("https://*.example.com")),
+            (
+                "ftp://files.example.com:2121",
+                Some("https://files.example.com:2121"),
+            ),
+            ("example.com:8443", Some("https://example.com:8443")),
+            ("https//https//example.com", None),
+            ("https://", None),
+            ("wss:", None),
+            ("no spaces allowed", None),
+        ] {
+            assert_eq!(web_origin_for(text, psl()).as_deref(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn profile_lists_read_as_english() {
+        use ProfileId::*;
+        assert_eq!(under(&[Chromium]), " under the chromium profile");
+        assert_eq!(
+            under(&[Spec, Firefox]),
+            " under the spec and firefox profiles"
+        );
+        assert_eq!(under(&[Spec, Chromium, Firefox]), "");
+        assert_eq!(under(&[]), "");
     }
 }
