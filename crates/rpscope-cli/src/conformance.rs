@@ -212,9 +212,6 @@ pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
     };
     let (report, started) =
         run_target_with(&args.target, &corpus, &selection, &known, options, psl);
-    if let Err(e) = started {
-        eprintln!("rpscope: error: {e}");
-    }
     if report.total == 0 {
         return Err(CliError::new(match args.filter {
             Some(f) => format!("no case id contains `{f}`"),
@@ -225,6 +222,8 @@ pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
         .lock()
         .write_all(report::render(&report, args.format).as_bytes())
         .map_err(|e| CliError::io("write the report", e))?;
+    // An adapter that never started: the report is written, and the error is the run's.
+    started.map_err(|e| CliError::new(e.to_string()))?;
     Ok(if report.conforms() {
         Exit::Success
     } else {
