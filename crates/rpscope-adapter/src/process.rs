@@ -80,13 +80,14 @@ impl std::fmt::Display for Failure {
 /// asynchronous list with that stdin and the wrapper's stdout; the wrapper then
 /// closes its own stdin and stdout, and waits for the command, again after a
 /// SIGTERM, exiting with the command's status. A simple command (the usual
-/// `node adapter.mjs`) is executed directly in the asynchronous list's process.
+/// `node adapter.mjs`) is executed directly in the subshell's process (dash and
+/// bash both do), so no shell is left holding its stdout.
 pub fn wrapper(command: &str) -> String {
     format!(
         "trap : TERM\n\
          exec 9<&0\n\
-         {{ {command}\n\
-         }} <&9 9<&- &\n\
+         ( {command}\n\
+         ) <&9 9<&- &\n\
          exec 0<&- 1>&- 9<&-\n\
          while :; do wait $!; s=$?; [ $s -gt 128 ] && kill -0 $! 2>/dev/null || exit $s; done\n"
     )
