@@ -6,9 +6,11 @@
 //! * [`protocol`]: the messages, and the schemas generated from them;
 //! * [`request`]: a corpus case as a request, with a real signed ceremony
 //!   response built by `rpscope-ceremony`;
-//! * [`process`]: one adapter process, with deadlines and its stderr kept;
+//! * [`process`]: one adapter process, with deadlines, bounded reads, its stderr
+//!   tail kept, and its whole process group ended when it goes;
 //! * [`target`]: [`AdapterTarget`], an adapter as a conformance
-//!   [`Target`](rpscope_corpus::Target): control ceremony, timeouts, restarts.
+//!   [`Target`](rpscope_corpus::Target): control ceremony, timeouts, restarts,
+//!   interruption; [`Unavailable`] for an adapter that never started.
 //! * [`reference`]: the verifier behind `rpscope-reference-adapter`, a complete
 //!   adapter over rpscope's own core that shows the protocol end to end.
 //!
@@ -33,4 +35,4 @@ pub mod reference;
 pub mod request;
 pub mod target;
 
-pub use target::{AdapterTarget, Options, StartError};
+pub use target::{AdapterTarget, Options, StartError, Unavailable};

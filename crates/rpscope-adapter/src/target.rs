@@ -1,7 +1,9 @@
 //! [`AdapterTarget`]: an adapter process as a conformance [`Target`], with the
-//! runner's guarantees (control ceremony, timeouts, restarts; `docs/protocol.md`).
+//! runner's guarantees (control ceremony, timeouts, restarts, interruption;
+//! `docs/protocol.md`), and [`Unavailable`], the target a run falls back to when
+//! the adapter never started.
 
-use crate::process::{AdapterProcess, Failure};
+use crate::process::{interrupt_reason, AdapterProcess, Failure};
 use crate::protocol::{
     Actual, CaseAnswer, CaseRequest, ClientFeature, Command, Hello, PolicyFeature, ProfileId, Side,
     PROTOCOL,
@@ -9,19 +11,42 @@ use crate::protocol::{
 use crate::request::{client_request, control_case, server_request};
 use rpscope_core::{Profile, Verdict};
 use rpscope_corpus::{Answer, Ceremony, ClientCase, ServerCase, Target};
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
-/// After this many failed starts in a row the adapter is not started again.
-const MAX_FAILED_STARTS: u32 = 3;
+/// After this many failed starts in a row the adapter is given up: it is not
+/// started again, and [`Target::stopped`] says why.
+pub const MAX_FAILED_STARTS: u32 = 3;
+/// How long an interrupted adapter has to exit after SIGTERM before SIGKILL.
+pub const INTERRUPT_GRACE: Duration = Duration::from_secs(1);
+/// How long an adapter has to exit after `stop`.
+const STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// How the runner treats an adapter.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The deadline for each case's answer.
     pub case_timeout: Duration,
-    /// The deadline for the handshake (interpreters and JITs start slowly).
+    /// The deadline for the handshake, at the first start and at every restart
+    /// (interpreters and JITs start slowly). Default: 60 s.
     pub start_timeout: Duration,
+    /// When set, every wait ends within [`POLL`](crate::process::POLL) of it: the
+    /// adapter's group is ended (SIGTERM, then SIGKILL after [`INTERRUPT_GRACE`])
+    /// and [`Target::stopped`] reports the run as interrupted.
+    /// [`interrupt_on_signals`](crate::process::interrupt_on_signals) makes one
+    /// that SIGINT and SIGTERM set.
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl Options {
+    fn interrupted(&self) -> bool {
+        self.interrupt
+            .as_deref()
+            .is_some_and(|f| f.load(Ordering::SeqCst))
+    }
 }
 
 impl Default for Options {
@@ -29,6 +54,7 @@ impl Default for Options {
         Options {
             case_timeout: Duration::from_secs(10),
             start_timeout: Duration::from_secs(60),
+            interrupt: None,
         }
     }
 }
@@ -53,7 +79,9 @@ pub struct AdapterTarget {
     command: String,
     options: Options,
     hello: Hello,
-    process: Option<AdapterProcess>,
+    /// The running adapter; in a cell because [`Target::stopped`], which takes
+    /// `&self`, ends it when the run is interrupted.
+    process: RefCell<Option<AdapterProcess>>,
     seq: u64,
     failed_starts: u32,
     last_start_error: String,
@@ -64,16 +92,19 @@ pub struct AdapterTarget {
 impl AdapterTarget {
     /// Starts the adapter, checks the handshake and runs the control ceremony.
     ///
-    /// An adapter that cannot be started or speaks another protocol version is
-    /// an error; one that rejects the control ceremony starts, but every case is
-    /// then reported as `error` (see [`AdapterTarget::control_failure`]).
+    /// An adapter that cannot be started, does not answer the handshake within
+    /// [`Options::start_timeout`] or speaks another protocol version is an error
+    /// (run the cases against [`Unavailable`] to still have a report); so is an
+    /// interruption during the handshake. One that rejects the control ceremony
+    /// starts, but every case is then reported as `error` (see
+    /// [`AdapterTarget::control_failure`]).
     pub fn start(command: &str, options: Options) -> Result<AdapterTarget, StartError> {
         let (process, hello) = handshake(command, &options)?;
         let mut target = AdapterTarget {
             command: command.to_owned(),
             options,
             hello,
-            process: Some(process),
+            process: RefCell::new(Some(process)),
             seq: 0,
             failed_starts: 0,
             last_start_error: String::new(),
@@ -99,12 +130,32 @@ impl AdapterTarget {
         self.restarts
     }
 
+    /// The running adapter's process id, which is also the id of its process
+    /// group; `None` while no adapter runs (after a failure, before the restart;
+    /// after an interruption).
+    pub fn process_id(&self) -> Option<u32> {
+        self.process
+            .try_borrow()
+            .ok()
+            .and_then(|p| p.as_ref().map(AdapterProcess::id))
+    }
+
     /// Sends `stop` and ends the process.
-    pub fn stop(mut self) {
+    pub fn stop(self) {
         if let Some(process) = self.process.take() {
             let stop = serde_json::to_string(&Command::Stop).unwrap_or_default();
-            process.stop(&stop, Duration::from_secs(2));
+            process.stop(&stop, STOP_GRACE);
         }
+    }
+
+    /// Why no more cases are sent after [`MAX_FAILED_STARTS`] failed starts.
+    fn given_up(&self) -> Option<String> {
+        (self.failed_starts >= MAX_FAILED_STARTS).then(|| {
+            format!(
+                "not started again after {MAX_FAILED_STARTS} failed starts in a row; the last: {}",
+                self.last_start_error
+            )
+        })
     }
 
     fn run_control(&mut self) -> Option<String> {
@@ -119,6 +170,10 @@ impl AdapterTarget {
                 Err(e) => return Some(format!("the control ceremony cannot be built: {e}")),
             };
             let answer = self.exchange_at(0, CaseRequest::Server(request));
+            if self.options.interrupted() {
+                // Not the adapter's failure: `stopped` reports the interruption.
+                return None;
+            }
             let failure = match answer {
                 Answer::Verdict {
                     verdict: Verdict::Accept,
@@ -154,14 +209,9 @@ impl AdapterTarget {
     }
 
     fn exchange_at(&mut self, seq: u64, case: CaseRequest) -> Answer {
-        let process = match self.process.take() {
-            Some(p) => p,
-            None => match self.restart() {
-                Ok(p) => p,
-                Err(e) => return Answer::Error(e),
-            },
-        };
-        let mut process = process;
+        if let Some(why) = self.stopped() {
+            return Answer::Error(why);
+        }
         let line = match serde_json::to_string(&Command::Run {
             seq,
             case: Box::new(case),
@@ -169,11 +219,25 @@ impl AdapterTarget {
             Ok(l) => l,
             Err(e) => return Answer::Error(format!("the request does not serialise: {e}")),
         };
+        let process = match self.process.get_mut().take() {
+            Some(p) => p,
+            None => match self.restart() {
+                Ok(p) => p,
+                Err(e) => return Answer::Error(e),
+            },
+        };
+        let mut process = process;
+        let timeout = self.options.case_timeout;
+        let interrupt = self.options.interrupt.clone();
         let reply = process
-            .send(&line)
-            .and_then(|()| process.receive(self.options.case_timeout));
+            .send(&line, timeout, interrupt.as_deref())
+            .and_then(|()| process.receive(timeout, interrupt.as_deref()));
         let text = match reply {
             Ok(text) => text,
+            Err(Failure::Interrupted) => {
+                process.terminate(INTERRUPT_GRACE);
+                return Answer::Error(interrupt_reason());
+            }
             Err(failure) => return self.crashed(process, &failure.to_string()),
         };
         let answer: CaseAnswer = match serde_json::from_str(&text) {
@@ -192,7 +256,7 @@ impl AdapterTarget {
                 &format!("the adapter answered seq {} to seq {seq}", answer.seq),
             );
         }
-        self.process = Some(process);
+        *self.process.get_mut() = Some(process);
         let message = answer.message;
         match answer.result {
             Actual::Accept => Answer::Verdict {
@@ -226,11 +290,8 @@ impl AdapterTarget {
     }
 
     fn restart(&mut self) -> Result<AdapterProcess, String> {
-        if self.failed_starts >= MAX_FAILED_STARTS {
-            return Err(format!(
-                "not started again after {MAX_FAILED_STARTS} failed starts in a row; the last: {}",
-                self.last_start_error
-            ));
+        if let Some(why) = self.given_up() {
+            return Err(why);
         }
         match handshake(&self.command, &self.options) {
             Ok((process, _)) => {
@@ -238,6 +299,8 @@ impl AdapterTarget {
                 self.restarts += 1;
                 Ok(process)
             }
+            // An interrupted start is not a failed one.
+            Err(_) if self.options.interrupted() => Err(interrupt_reason()),
             Err(e) => {
                 self.failed_starts += 1;
                 self.last_start_error = e.message.clone();
@@ -258,7 +321,8 @@ fn with_stderr(what: &str, stderr: &str) -> String {
     }
 }
 
-/// Starts the process, sends `start` and reads the [`Hello`].
+/// Starts the process, sends `start` and reads the [`Hello`], all within
+/// [`Options::start_timeout`].
 fn handshake(command: &str, options: &Options) -> Result<(AdapterProcess, Hello), StartError> {
     let fail = |what: String, process: Option<&mut AdapterProcess>| StartError {
         message: with_stderr(
@@ -266,19 +330,37 @@ fn handshake(command: &str, options: &Options) -> Result<(AdapterProcess, Hello)
             &process.map(AdapterProcess::stderr_tail).unwrap_or_default(),
         ),
     };
+    if options.interrupted() {
+        return Err(fail(
+            format!("{} before the adapter was started", interrupt_reason()),
+            None,
+        ));
+    }
     let mut process =
         AdapterProcess::spawn(command).map_err(|e| fail(format!("cannot start: {e}"), None))?;
     let start = serde_json::to_string(&Command::Start { protocol: PROTOCOL }).unwrap_or_default();
+    let timeout = options.start_timeout;
+    let interrupt = options.interrupt.as_deref();
     let text = match process
-        .send(&start)
-        .and_then(|()| process.receive(options.start_timeout))
+        .send(&start, timeout, interrupt)
+        .and_then(|()| process.receive(timeout, interrupt))
     {
         Ok(t) => t,
-        Err(Failure::Timeout(d)) => {
+        Err(Failure::Timeout(_)) => {
             return Err(fail(
-                format!("no answer to `start` within {} s", d.as_secs()),
+                format!(
+                    "no answer to the `start` handshake within {} s",
+                    timeout.as_secs_f64()
+                ),
                 Some(&mut process),
             ))
+        }
+        Err(Failure::Interrupted) => {
+            process.terminate(INTERRUPT_GRACE);
+            return Err(fail(
+                format!("{} during the handshake", interrupt_reason()),
+                None,
+            ));
         }
         Err(e) => {
             return Err(fail(
@@ -381,5 +463,42 @@ impl Target for AdapterTarget {
             .client_profile
             .unwrap_or(ProfileId::Spec);
         Some(vec![profile])
+    }
+
+    /// Once the interrupt flag is set: the adapter's group is ended (SIGTERM, then
+    /// SIGKILL after [`INTERRUPT_GRACE`]) before this returns `interrupted (…)`.
+    /// After [`MAX_FAILED_STARTS`] failed starts in a row: why it was given up.
+    fn stopped(&self) -> Option<String> {
+        if self.options.interrupted() {
+            if let Ok(mut process) = self.process.try_borrow_mut() {
+                if let Some(process) = process.take() {
+                    process.terminate(INTERRUPT_GRACE);
+                }
+            }
+            return Some(interrupt_reason());
+        }
+        self.given_up()
+    }
+}
+
+/// A target that cannot answer at all, such as an adapter that never got through
+/// its handshake: [`Target::stopped`] is always `reason`, so a run against it
+/// reports every selected case as an `error` with that reason, and the report's
+/// `stopped` says it too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unavailable {
+    /// The name reports give the target.
+    pub name: String,
+    /// Why it cannot answer.
+    pub reason: String,
+}
+
+impl Target for Unavailable {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn stopped(&self) -> Option<String> {
+        Some(self.reason.clone())
     }
 }

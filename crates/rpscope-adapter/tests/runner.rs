@@ -11,6 +11,7 @@ fn options() -> Options {
     Options {
         case_timeout: Duration::from_secs(10),
         start_timeout: Duration::from_secs(10),
+        interrupt: None,
     }
 }
 
@@ -166,7 +167,12 @@ fn adapters_that_cannot_start_are_start_errors() {
     )
     .err()
     .unwrap();
-    assert!(silent.message.contains("no answer to `start`"), "{silent}");
+    assert!(
+        silent
+            .message
+            .contains("no answer to the `start` handshake within 0.3 s"),
+        "{silent}"
+    );
     let missing = AdapterTarget::start("/nonexistent/rpscope-adapter", options())
         .err()
         .unwrap();

@@ -3,7 +3,7 @@
 
 use crate::{verify, CliError, Exit};
 use rpscope_adapter::protocol::Implementation;
-use rpscope_adapter::{AdapterTarget, Options};
+use rpscope_adapter::{AdapterTarget, Options, StartError, Unavailable};
 use rpscope_core::{Profile, ProfileId, PslSnapshots};
 use rpscope_corpus::case::TopicFile;
 use rpscope_corpus::report::{self, Detail, Format};
@@ -66,6 +66,8 @@ pub struct Args<'a> {
     pub known_divergences: Option<&'a Path>,
     /// The per-case deadline for an adapter.
     pub timeout: Duration,
+    /// The deadline for an adapter's handshake, at its first start and every restart.
+    pub start_timeout: Duration,
 }
 
 /// Loads the corpus the user asked for, with every load error in the message.
@@ -110,8 +112,9 @@ pub fn load_known(path: Option<&Path>) -> Result<KnownDivergences, CliError> {
 }
 
 /// Runs the cases against one target and returns the report, with what the
-/// adapter said it is; an adapter that cannot be started is an error, everything
-/// after that is in the report.
+/// adapter said it is; an adapter that cannot be started is an error (`rpscope
+/// matrix` lists it as such; [`run_target_with`] has a report instead), everything
+/// after that is in the report. The handshake gets the library's default deadline.
 pub fn run_target(
     target: &TargetSpec,
     corpus: &Corpus,
@@ -120,18 +123,49 @@ pub fn run_target(
     timeout: Duration,
     psl: &PslSnapshots,
 ) -> Result<(Report, Option<Implementation>), CliError> {
+    let options = Options {
+        case_timeout: timeout,
+        ..Options::default()
+    };
+    let (report, started) = run_target_with(target, corpus, selection, known, options, psl);
+    started
+        .map(|implementation| (report, implementation))
+        .map_err(|e| CliError::new(e.to_string()))
+}
+
+/// Runs the cases against one target under `options` and returns the report, with
+/// what the adapter said it is. An adapter that cannot be started still yields a
+/// report: every selected case an `error` naming why (the report's `stopped` too),
+/// beside the start error. SIGINT and SIGTERM end an adapter run early, with the
+/// adapter's process group, and the report says so.
+pub fn run_target_with(
+    target: &TargetSpec,
+    corpus: &Corpus,
+    selection: &Selection<'_>,
+    known: &KnownDivergences,
+    mut options: Options,
+    psl: &PslSnapshots,
+) -> (Report, Result<Option<Implementation>, StartError>) {
     match target {
-        TargetSpec::Builtin => Ok((
+        TargetSpec::Builtin => (
             rpscope_corpus::run(corpus, &mut Builtin::new(psl), selection, known),
-            None,
-        )),
+            Ok(None),
+        ),
         TargetSpec::Adapter(command) => {
-            let options = Options {
-                case_timeout: timeout,
-                ..Options::default()
+            if options.interrupt.is_none() {
+                options.interrupt = rpscope_adapter::process::interrupt_on_signals().ok();
+            }
+            let mut adapter = match AdapterTarget::start(command, options) {
+                Ok(adapter) => adapter,
+                Err(e) => {
+                    let mut unavailable = Unavailable {
+                        name: format!("adapter:{command}"),
+                        reason: e.message.clone(),
+                    };
+                    let report = rpscope_corpus::run(corpus, &mut unavailable, selection, known);
+                    return (report, Err(e));
+                }
             };
-            let mut adapter =
-                AdapterTarget::start(command, options).map_err(|e| CliError::new(e.to_string()))?;
             let hello = adapter.hello().implementation.clone();
             eprintln!(
                 "rpscope: running against {} {} ({})",
@@ -159,7 +193,7 @@ pub fn run_target(
                 );
             }
             adapter.stop();
-            Ok((report, Some(hello)))
+            (report, Ok(Some(hello)))
         }
     }
 }
@@ -176,7 +210,13 @@ pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
         profile: args.profile.map(|p| p.id),
         side: args.side,
     };
-    let (report, _) = run_target(&args.target, &corpus, &selection, &known, args.timeout, psl)?;
+    let options = Options {
+        case_timeout: args.timeout,
+        start_timeout: args.start_timeout,
+        interrupt: None,
+    };
+    let (report, started) =
+        run_target_with(&args.target, &corpus, &selection, &known, options, psl);
     if report.total == 0 {
         return Err(CliError::new(match args.filter {
             Some(f) => format!("no case id contains `{f}`"),
@@ -194,6 +234,11 @@ pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
         // The reader went away (`| head`): the files are written, the exit code stands.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         other => other.map_err(|e| CliError::io("write the report", e))?,
+    }
+    // An adapter that never started: the report is written (every case an error naming
+    // why) and the exit code is 3, like any run that stopped.
+    if let Err(e) = started {
+        eprintln!("rpscope: error: {e}");
     }
     Ok(exit_of(&report, args.security_only))
 }

@@ -310,6 +310,11 @@ struct ConformanceArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = timeout_seconds)]
     timeout: f64,
 
+    /// Seconds an adapter may take to start and answer the handshake, at the first start and
+    /// at every restart [default: the --timeout value]
+    #[arg(long, value_name = "SECONDS")]
+    start_timeout: Option<f64>,
+
     /// Run only this client profile, or `server` for the server-side cases only
     /// [default: every client profile and the server-side cases]
     #[arg(long, value_name = "PROFILE", value_parser = profile_values(&[("server", "the server-side cases only")]))]
@@ -585,16 +590,24 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                     args.format
                 ))
             })?;
-            if !(args.timeout.is_finite() && args.timeout > 0.0) {
-                return Err(CliError::new(
-                    "--timeout must be a positive number of seconds",
-                ));
-            }
+            let seconds =
+                |flag: &str, value: f64| match std::time::Duration::try_from_secs_f64(value) {
+                    Ok(d) if !d.is_zero() => Ok(d),
+                    _ => Err(CliError::new(format!(
+                        "{flag} must be a positive number of seconds"
+                    ))),
+                };
+            let timeout = seconds("--timeout", args.timeout)?;
+            let start_timeout = seconds(
+                "--start-timeout",
+                args.start_timeout.unwrap_or(args.timeout),
+            )?;
             conformance::run(
                 conformance::Args {
                     target: conformance::TargetSpec::parse(&args.target)?,
                     policy: args.policy.as_deref(),
-                    timeout: std::time::Duration::from_secs_f64(args.timeout),
+                    timeout,
+                    start_timeout,
                     corpus: args.corpus.as_deref(),
                     profile,
                     side,

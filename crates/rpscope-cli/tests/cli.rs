@@ -325,13 +325,27 @@ fn conformance_usage_errors_exit_2() {
     let o = rpscope(&["conformance", "--target", "python"], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("expected `builtin` or `adapter:COMMAND`"));
-    let o = rpscope(&["conformance", "--target", "adapter:exit 3"], "");
-    assert_eq!(o.status.code(), Some(2));
+    // An adapter that never starts is no usage error: exit 3, and the report is still
+    // written, every case an error naming why.
+    let o = rpscope(
+        &["conformance", "--target", "adapter:exit 3", "--format", "json"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(3));
     assert!(
         stderr(&o).contains("during the handshake"),
         "{}",
         stderr(&o)
     );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(report["stopped"]
+        .as_str()
+        .is_some_and(|s| s.contains("during the handshake")));
+    assert!(report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["status"] == "error"));
     let o = rpscope(&["conformance", "--timeout", "0"], "");
     assert_eq!(o.status.code(), Some(2));
 }

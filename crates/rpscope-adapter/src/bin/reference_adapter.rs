@@ -5,11 +5,19 @@
 //! rpscope conformance --target 'adapter:rpscope-reference-adapter'
 //! ```
 //!
-//! `--fault KIND@SEQ` makes it misbehave at request `SEQ`, for testing runners:
-//! `crash` (exit 3), `garbage` (a line that is not JSON), `hang` (no answer),
-//! `wrong-seq`, `error` (an `error` answer), `reject-control` (reject the control
-//! ceremony, `SEQ` 0), `protocol` (answer `start` with protocol 2, `SEQ` ignored),
-//! `silent` (never answer `start`).
+//! `--fault KIND@SEQ` (repeatable) makes it misbehave at request `SEQ`, for testing
+//! runners:
+//!
+//! * `crash` (exit 3), `garbage` (a line that is not JSON), `hang` (no answer),
+//!   `wrong-seq`, `error` (an `error` answer), `reject-control` (reject the control
+//!   ceremony, `SEQ` 0);
+//! * `close-stdout`: close stdout and live on (sleep, stdin unread);
+//! * `stderr-flood`: write 1 GiB to stderr without a newline, then answer;
+//! * `stdout-flood`: write to stdout without a newline, without end.
+//!
+//! and, with `SEQ` ignored: `protocol` (answer `start` with protocol 2), `silent`
+//! (never answer `start`, read on), `hang-start` (sleep on `start`, reading nothing
+//! more), `ignore-sigterm` (ignore SIGTERM from the start).
 
 use rpscope_adapter::protocol::{
     Actual, Capabilities, CaseAnswer, CaseRequest, Ceremony, Command, Hello, Implementation,
@@ -18,39 +26,50 @@ use rpscope_adapter::protocol::{
 use rpscope_core::PublicSuffixList;
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 struct Fault {
     kind: String,
     seq: u64,
 }
 
+/// The faults whose `SEQ` is ignored.
+const WHENEVER: [&str; 4] = ["protocol", "silent", "hang-start", "ignore-sigterm"];
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let fault = match args.as_slice() {
-        [] => None,
-        [flag, spec] if flag == "--fault" => match spec.split_once('@') {
+    let mut faults = Vec::new();
+    for pair in args.chunks(2) {
+        let [flag, spec] = pair else { return usage() };
+        if flag != "--fault" {
+            return usage();
+        }
+        let (kind, seq) = match spec.split_once('@') {
             Some((kind, seq)) => match seq.parse() {
-                Ok(seq) => Some(Fault {
-                    kind: kind.to_owned(),
-                    seq,
-                }),
+                Ok(seq) => (kind, seq),
                 Err(_) => return usage(),
             },
-            None => Some(Fault {
-                kind: spec.clone(),
-                seq: 0,
-            }),
-        },
-        _ => return usage(),
+            None => (spec.as_str(), 0),
+        };
+        faults.push(Fault {
+            kind: kind.to_owned(),
+            seq,
+        });
+    }
+    let is = |kind: &str, seq: u64| {
+        faults
+            .iter()
+            .any(|f| f.kind == kind && (f.seq == seq || WHENEVER.contains(&kind)))
     };
+    if is("ignore-sigterm", 0) {
+        // SAFETY: signal(2) setting SIGTERM's disposition to ignore; no handler runs.
+        unsafe {
+            libc::signal(libc::SIGTERM, libc::SIG_IGN);
+        }
+    }
     let psl = PublicSuffixList::vendored();
     let stdin = io::stdin();
     let mut out = io::stdout().lock();
-    let is = |kind: &str, seq: u64| {
-        fault
-            .as_ref()
-            .is_some_and(|f| f.kind == kind && (f.seq == seq || kind == "protocol"))
-    };
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
         let command: Command = match serde_json::from_str(&line) {
@@ -62,6 +81,10 @@ fn main() -> ExitCode {
         };
         let reply = match command {
             Command::Start { .. } if is("silent", 0) => continue,
+            Command::Start { .. } if is("hang-start", 0) => {
+                eprintln!("rpscope-reference-adapter: hanging in the handshake, as asked");
+                sleep_for_ever()
+            }
             Command::Start { .. } => serde_json::to_string(&hello(is("protocol", 0))),
             Command::Stop => return ExitCode::SUCCESS,
             Command::Run { seq, case } => {
@@ -70,7 +93,29 @@ fn main() -> ExitCode {
                     return ExitCode::from(3);
                 }
                 if is("hang", seq) {
-                    std::thread::sleep(std::time::Duration::from_secs(3600));
+                    std::thread::sleep(Duration::from_secs(3600));
+                }
+                if is("close-stdout", seq) {
+                    eprintln!("rpscope-reference-adapter: closing stdout at seq {seq}, as asked");
+                    // SAFETY: close(2) on fd 1; nothing writes to stdout afterwards.
+                    unsafe {
+                        libc::close(1);
+                    }
+                    sleep_for_ever()
+                }
+                if is("stdout-flood", seq) {
+                    let chunk = [b'x'; 1 << 16];
+                    while out.write_all(&chunk).is_ok() {}
+                    return ExitCode::from(2);
+                }
+                if is("stderr-flood", seq) {
+                    let chunk = [b'x'; 1 << 16];
+                    let mut err = io::stderr().lock();
+                    for _ in 0..(1 << 14) {
+                        if err.write_all(&chunk).is_err() {
+                            return ExitCode::from(2);
+                        }
+                    }
                 }
                 if is("garbage", seq) {
                     let _ = writeln!(out, "this is not JSON");
@@ -108,8 +153,14 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: rpscope-reference-adapter [--fault KIND@SEQ]");
+    eprintln!("usage: rpscope-reference-adapter [--fault KIND@SEQ]...");
     ExitCode::from(2)
+}
+
+fn sleep_for_ever() -> ! {
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
 }
 
 fn hello(wrong_protocol: bool) -> Hello {
