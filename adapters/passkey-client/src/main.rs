@@ -258,7 +258,10 @@ fn plain_uri(url: &str) -> bool {
 
 /// Why the case's redirect chain cannot be served exactly, if it cannot: walked from the
 /// well-known URL the library builds for `rp_id` (`https://{rp_id}/.well-known/webauthn`).
-fn unsupported_redirect(rp_id: Option<&str>, response: Option<&WellKnownResponse>) -> Option<String> {
+fn unsupported_redirect(
+    rp_id: Option<&str>,
+    response: Option<&WellKnownResponse>,
+) -> Option<String> {
     let response = response.filter(|r| !r.redirects.is_empty())?;
     let start = Url::parse(&format!("https://{}/.well-known/webauthn", rp_id?)).ok()?;
     match follow(start, &response.redirects) {
