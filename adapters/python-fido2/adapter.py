@@ -162,6 +162,17 @@ def origin_check(policy: dict, rp_id: str):
     return verify_origin, undecided
 
 
+def valid_pattern(text: str) -> bool:
+    """Whether a subdomain or any-port entry is a pattern rpscope accepts (decided exactly)."""
+    if not origin_patterns.is_pattern(text):
+        return False
+    try:
+        origin_patterns.parse(text)
+    except (origin_patterns.Invalid, origin_patterns.Unsupported):
+        return False
+    return True
+
+
 def library_message(exc: BaseException) -> str:
     if isinstance(exc, ValueError) and type(exc) is ValueError and str(exc):
         return str(exc)
@@ -201,7 +212,7 @@ def verify(case: dict) -> None:
     # (there is no cross-origin setting to leave off). With allow_cross_origin = false
     # the top_origins are never consulted, so they configure nothing either.
     if not policy.get("allow_cross_origin") and any(
-        not PLAIN_WEB_ORIGIN.match(o) for o in top_origins
+        not (PLAIN_WEB_ORIGIN.match(o) or valid_pattern(o)) for o in top_origins
     ):
         # An invalid top_origins entry makes rpscope refuse the whole policy, but an
         # RP cannot give python-fido2 top origins at all, so there is nothing to refuse.

@@ -62,7 +62,7 @@ final class Mapping {
       split(topOrigins, exactTop, topPatterns);
     } else {
       for (String top : topOrigins) {
-        if (!PLAIN_WEB_ORIGIN.matcher(top).matches()) {
+        if (!PLAIN_WEB_ORIGIN.matcher(top).matches() && !validPattern(top)) {
           // An invalid top_origins entry makes rpscope refuse the whole policy; an RP that does
           // not allow embedding gives webauthn4j no top origins (setting them is what allows
           // embedding: TopOriginVerifier), so whether it would refuse this one cannot be asked.
@@ -73,6 +73,19 @@ final class Mapping {
       }
     }
     return new Config(rpIds.get(0), exact, patterns, crossOrigin, exactTop, topPatterns);
+  }
+
+  /** Whether a subdomain or any-port entry is a pattern rpscope accepts (decided exactly). */
+  private static boolean validPattern(String text) {
+    if (!Patterns.isPattern(text)) {
+      return false;
+    }
+    try {
+      Patterns.parse(text);
+      return true;
+    } catch (Patterns.Invalid | Patterns.Unsupported e) {
+      return false;
+    }
   }
 
   /** Splits a list into exact entries (verbatim) and subdomain or any-port patterns (parsed). */
