@@ -19,7 +19,8 @@ The policy is mapped as an RP developer writes py_webauthn's arguments:
 
 py_webauthn has no setting for wildcard origins, any port, several RP IDs,
 cross-origin embedding or top origins, so those policy features are not
-declared and the runner skips such cases.
+declared and the runner skips such cases; `cross-origin` is declared for the one
+such policy that lists no top origin, which admits no embedder (see arguments()).
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ def hello() -> dict:
             "ceremonies": ["registration", "authentication"],
             # expected_origin may be a list (multiple-origins), and its entries are
             # opaque strings, so android:apk-key-hash:… origins work (app-origins).
-            # top-origins: only with allow_cross_origin = false, where the list is unused.
-            "policy_features": ["multiple-origins", "app-origins", "top-origins"],
+            # cross-origin: only with no top_origins, a policy that admits no embedder and
+            # so means what the library's only behaviour means (see arguments()). Not
+            # declared: top-origins (nothing reads topOrigin), so the runner skips
+            # allow_cross_origin = true with top origins listed.
+            "policy_features": ["multiple-origins", "app-origins", "cross-origin"],
         },
     }
 
@@ -93,14 +97,21 @@ def arguments(case: dict) -> dict:
         raise Skip(
             "the policy has no RP ID, and py_webauthn's expected_rp_id is a required string"
         )
-    if policy.get("allow_cross_origin"):
-        # With allow_cross_origin = false the policy never consults top_origins, so
-        # such a policy is written exactly like one without them.
+    top_origins = policy.get("top_origins", [])
+    if policy.get("allow_cross_origin") and top_origins:
+        # The runner filters these (top-origins is not declared).
         raise Skip(
             "py_webauthn has no setting for cross-origin use: it never checks crossOrigin or "
             "topOrigin, so 'embedding allowed, only by these top origins' cannot be written"
         )
-    if any(not PLAIN_WEB_ORIGIN.match(o) for o in policy.get("top_origins", [])):
+    # allow_cross_origin = true with no top_origins admits no embedder: a crossOrigin
+    # ceremony then needs a topOrigin from an empty list, so the policy admits exactly
+    # what allow_cross_origin = false admits, and an RP writes the same arguments (there
+    # is no cross-origin setting to leave off). With allow_cross_origin = false the
+    # top_origins are never consulted, so they configure nothing either.
+    if not policy.get("allow_cross_origin") and any(
+        not PLAIN_WEB_ORIGIN.match(o) for o in top_origins
+    ):
         # An invalid top_origins entry makes rpscope refuse the whole policy, but an
         # RP cannot give py_webauthn top origins at all, so there is nothing to refuse.
         raise Skip(

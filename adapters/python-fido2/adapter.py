@@ -14,7 +14,7 @@ response. The server is built from the policy as an RP would configure it:
 
 * `rp`: `{"id": <the policy's only RP ID>, "name": "rpscope"}`. Fido2Server takes
   one RP ID and compares the response's rpIdHash with its SHA-256.
-* origins, one of two ways (see README.md):
+* origins, one of three ways (see README.md):
   - the library's default, `Fido2Server(rp)`, whose `verify_rp_id(rp.id, origin)`
     admits https on any port for the RP ID and its subdomains (and http for
     localhost and *.localhost). It is used when the policy says exactly that:
@@ -24,9 +24,14 @@ response. The server is built from the policy as an RP would configure it:
     `verify_origin` hook with the list an RP would write:
     `Fido2Server(rp, verify_origin=lambda o: o in ORIGINS)`, the strings
     verbatim;
-  - any other wildcard or any-port policy is skipped: the library has no origin
-    patterns, and a callback that implemented them would test this adapter, not
-    python-fido2.
+  - otherwise (subdomain or any-port patterns), the same hook with the exact
+    entries verbatim and the patterns matched by origin_patterns.py, which
+    implements rpscope's pattern semantics exactly for plain ASCII host names.
+    That matching is the adapter's, not python-fido2's: these cases test what
+    the library does around its callback (the rpIdHash, crossOrigin,
+    topOrigin), not a matcher it does not have. A pattern the module cannot
+    parse exactly, or refuses as invalid, and a presented `xn--` host a pattern
+    would admit, are answered `skipped`.
 
 `--verify-origin=default` uses the library's default for every policy instead.
 That run does not measure conformance (the default is a different policy from
@@ -40,6 +45,8 @@ import re
 import sys
 import traceback
 from importlib.metadata import version
+
+import origin_patterns
 
 PROTOCOL = 1
 NAME = "python-fido2"
@@ -69,15 +76,18 @@ def hello() -> dict:
             "sides": ["server"],
             "ceremonies": ["registration", "authentication"],
             # multiple-origins and app-origins through verify_origin (a list of
-            # strings); subdomain-origins and any-port-origins only in the one
-            # combination the default verify_rp_id implements (others: skipped).
+            # strings); subdomain-origins and any-port-origins through the
+            # default verify_rp_id where the policy is exactly its, otherwise
+            # through verify_origin and origin_patterns.py.
+            # cross-origin: only with no top_origins, a policy that admits no
+            # embedder (see verify()). Not declared: top-origins (the library
+            # reads neither crossOrigin nor topOrigin).
             "policy_features": [
                 "multiple-origins",
                 "app-origins",
                 "subdomain-origins",
                 "any-port-origins",
-                # only with allow_cross_origin = false, where the list is unused
-                "top-origins",
+                "cross-origin",
             ],
         },
     }
@@ -89,19 +99,6 @@ class Skip(Exception):
 
 class LibraryRejected(Exception):
     """python-fido2 raised while configuring or verifying."""
-
-
-def is_web(pattern: str) -> bool:
-    lower = pattern.lower()
-    return lower.startswith("https://") or lower.startswith("http://")
-
-
-def is_pattern(pattern: str) -> bool:
-    """A wildcard or any-port entry (rpscope's grammar: `*.` host, `:*` port)."""
-    if not is_web(pattern):
-        return False
-    authority = pattern.split("://", 1)[1].split("/", 1)[0]
-    return "*" in authority
 
 
 def default_patterns(rp_id: str) -> set[str]:
@@ -125,20 +122,55 @@ def spelled(pattern: str) -> str:
 
 
 def origin_check(policy: dict, rp_id: str):
-    """`verify_origin` for Fido2Server: None for the library's default."""
+    """`verify_origin` for Fido2Server: None for the library's default; otherwise
+    the callback and a list in which it notes a verdict it could not make exactly."""
     origins = list(policy["origins"])
     if ALWAYS_DEFAULT:
-        return None
+        return None, []
     if {spelled(o) for o in origins} == default_patterns(rp_id):
-        return None
-    if any(is_pattern(o) for o in origins):
-        raise Skip(
-            "python-fido2 has no origin patterns: verify_origin is either the default "
-            "verify_rp_id (https, any port, the RP ID and its subdomains) or the RP's own "
-            "callback; this policy's wildcards are neither exact origins nor that default"
-        )
-    allowed = origins  # verbatim, as an RP writes its list
-    return lambda origin: origin in allowed
+        return None, []
+    allowed = [o for o in origins if not origin_patterns.is_pattern(o)]  # verbatim
+    written = [o for o in origins if origin_patterns.is_pattern(o)]
+    if not written:
+        return (lambda origin: origin in allowed), []
+    patterns = []
+    for text in written:
+        try:
+            patterns.append(origin_patterns.parse(text))
+        except origin_patterns.Invalid as why:
+            raise Skip(
+                f"`{text}` is no valid rpscope pattern ({why}); python-fido2 has no origin "
+                "patterns, so this one would live in the RP's own verify_origin callback "
+                "(here the adapter's), and whether python-fido2 refuses it cannot be asked"
+            ) from why
+        except origin_patterns.Unsupported as why:
+            raise Skip(
+                f"`{text}`: {why}; the adapter's verify_origin matcher (origin_patterns.py) "
+                "parses plain ASCII host names only, and python-fido2 has no patterns of its own"
+            ) from why
+    undecided: list[str] = []
+
+    def verify_origin(origin) -> bool:
+        if origin in allowed:
+            return True
+        try:
+            return origin_patterns.matches(patterns, origin)
+        except origin_patterns.Unsupported as why:
+            undecided.append(str(why))
+            return False
+
+    return verify_origin, undecided
+
+
+def valid_pattern(text: str) -> bool:
+    """Whether a subdomain or any-port entry is a pattern rpscope accepts (decided exactly)."""
+    if not origin_patterns.is_pattern(text):
+        return False
+    try:
+        origin_patterns.parse(text)
+    except (origin_patterns.Invalid, origin_patterns.Unsupported):
+        return False
+    return True
 
 
 def library_message(exc: BaseException) -> str:
@@ -167,14 +199,21 @@ def verify(case: dict) -> None:
     if len(rp_ids) != 1:
         # More than one is filtered by the runner (multiple-rp-ids is not declared).
         raise Skip("the policy has no RP ID, and Fido2Server needs rp.id")
-    if policy.get("allow_cross_origin"):
-        # With allow_cross_origin = false the policy never consults top_origins, so
-        # such a policy is written exactly like one without them.
+    top_origins = policy.get("top_origins", [])
+    if policy.get("allow_cross_origin") and top_origins:
+        # The runner filters these (top-origins is not declared).
         raise Skip(
             "python-fido2 has no setting for cross-origin use: it never checks crossOrigin or "
             "topOrigin, so 'embedding allowed, only by these top origins' cannot be written"
         )
-    if any(not PLAIN_WEB_ORIGIN.match(o) for o in policy.get("top_origins", [])):
+    # allow_cross_origin = true with no top_origins admits no embedder: a crossOrigin
+    # ceremony then needs a topOrigin from an empty list, so the policy admits exactly
+    # what allow_cross_origin = false admits, and the RP configures the same server
+    # (there is no cross-origin setting to leave off). With allow_cross_origin = false
+    # the top_origins are never consulted, so they configure nothing either.
+    if not policy.get("allow_cross_origin") and any(
+        not (PLAIN_WEB_ORIGIN.match(o) or valid_pattern(o)) for o in top_origins
+    ):
         # An invalid top_origins entry makes rpscope refuse the whole policy, but an
         # RP cannot give python-fido2 top origins at all, so there is nothing to refuse.
         raise Skip(
@@ -183,7 +222,7 @@ def verify(case: dict) -> None:
             "it would refuse it cannot be asked"
         )
     rp_id = rp_ids[0]
-    verify_origin = origin_check(policy, rp_id)
+    verify_origin, undecided = origin_check(policy, rp_id)
     challenge = websafe_decode(case["challenge"])
     uv = (
         UserVerificationRequirement.REQUIRED
@@ -221,8 +260,12 @@ def verify(case: dict) -> None:
         # Fido2Server leaves the signature counter to the RP (it returns the
         # credential, not the counter); rpscope's assertions count 1 over a stored 0.
     except Exception as exc:  # the library's verdict, whatever it raised
+        if undecided:
+            raise Skip(undecided[0]) from exc
         log(f"{case.get('id')} ({ceremony}, {step}): {type(exc).__name__}: {exc}")
         raise LibraryRejected(library_message(exc)) from exc
+    if undecided:
+        raise Skip(undecided[0])
 
 
 def answer(seq, case: dict) -> dict:

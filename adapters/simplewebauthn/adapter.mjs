@@ -131,7 +131,7 @@ function mapCase(c) {
   };
 
   if (c.ceremony === 'registration') {
-    if (allowCrossOrigin) {
+    if (allowCrossOrigin && topOrigins.length > 0) {
       return {
         skip:
           `verifyRegistrationResponse() in ${LIBRARY} ${VERSION} has no cross-origin option: ` +
@@ -140,7 +140,9 @@ function mapCase(c) {
       };
     }
     // allow_cross_origin = false is the library's only (default) configuration; top_origins
-    // without allow_cross_origin allow no embedding, so they configure nothing.
+    // without allow_cross_origin allow no embedding, so they configure nothing. Nor does
+    // allow_cross_origin = true with no top origin: a crossOrigin ceremony would need a
+    // topOrigin from an empty list, so that policy admits exactly the same ceremonies.
     return { fn: verifyRegistrationResponse, name: 'verifyRegistrationResponse', options: common };
   }
 

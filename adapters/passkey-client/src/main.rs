@@ -104,6 +104,9 @@ struct WellKnownResponse {
     #[allow(dead_code)]
     content_type: String,
     body: String,
+    /// The URLs the fetch was redirected through before this response, in order.
+    #[serde(default)]
+    redirects: Vec<String>,
 }
 
 enum Outcome {
@@ -175,6 +178,8 @@ fn hello() -> Value {
         "capabilities": {
             "sides": ["client"],
             "client_profile": "spec",
+            // The fetcher follows the case's redirect chain as reqwest does (CaseFetcher).
+            "client_features": ["redirects"],
         },
     })
 }
@@ -190,12 +195,79 @@ fn answer(seq: u64, outcome: Outcome) -> Value {
 
 /// Serves the case's `/.well-known/webauthn` response through the library's `Fetcher`
 /// trait, exactly as the library's own fetcher (`impl Fetcher for reqwest::Client`,
-/// `rp_id_verifier/reqwest_fetcher.rs`) treats an HTTP response: a failed fetch or a
-/// non-2xx status is `FetcherError`, a body that does not deserialise as `WellKnown` is
-/// `SyntaxError`, the content type is not looked at, and the final URL is the requested one
-/// (the cases carry no redirects).
+/// `rp_id_verifier/reqwest_fetcher.rs`) treats an HTTP response when it is given a default
+/// `reqwest::Client` (reqwest 0.12, the version passkey-client 0.6.0 depends on): a failed
+/// fetch or a non-2xx status is `FetcherError`, a body that does not deserialise as
+/// `WellKnown` is `SyntaxError`, the content type is not looked at, and the final URL is
+/// the last URL of the case's redirect chain (the requested one when there is none).
+///
+/// Redirects are followed as reqwest's default `redirect::Policy::limited(10)` follows
+/// them (`async_impl/client.rs`, `redirect.rs`): each `Location` is joined to the current
+/// URL; one that does not parse is not followed (the 3xx is the final response, so the
+/// fetch fails); the tenth redirect is an error; a target whose scheme is neither http nor
+/// https is an error. An http target is followed: `https_only` is off in a default client.
 struct CaseFetcher {
     response: Option<WellKnownResponse>,
+}
+
+/// What reqwest does with a redirect chain.
+enum Chain {
+    /// The final URL, every hop followed.
+    Followed(Url),
+    /// The fetch failed (`reqwest` returned an error or a 3xx as the final response).
+    Failed,
+    /// A hop this adapter cannot follow exactly as reqwest would (the message says why).
+    Unsupported(String),
+}
+
+/// Follows `redirects` from `start` as a default `reqwest::Client` does.
+fn follow(start: Url, redirects: &[String]) -> Chain {
+    // `redirect::Policy::limited(10)`: the check sees every URL requested so far.
+    const LIMIT: usize = 10;
+    let mut current = start;
+    let mut requested = 0usize;
+    for hop in redirects {
+        let Ok(next) = current.join(hop) else {
+            // "Location header had invalid URI": not followed; the 3xx is final.
+            return Chain::Failed;
+        };
+        if !plain_uri(next.as_str()) {
+            return Chain::Unsupported(format!(
+                "the redirect target {hop:?} serialises with characters outside RFC 3986; whether \
+                 reqwest follows it depends on http::Uri's parser (try_uri), which this adapter \
+                 does not reproduce"
+            ));
+        }
+        requested += 1;
+        if requested >= LIMIT {
+            return Chain::Failed; // TooManyRedirects
+        }
+        if next.scheme() != "http" && next.scheme() != "https" {
+            return Chain::Failed; // url_bad_scheme
+        }
+        current = next;
+    }
+    Chain::Followed(current)
+}
+
+/// Whether a URL's serialisation holds only RFC 3986 characters, which `http::Uri` takes.
+fn plain_uri(url: &str) -> bool {
+    url.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b))
+}
+
+/// Why the case's redirect chain cannot be served exactly, if it cannot: walked from the
+/// well-known URL the library builds for `rp_id` (`https://{rp_id}/.well-known/webauthn`).
+fn unsupported_redirect(
+    rp_id: Option<&str>,
+    response: Option<&WellKnownResponse>,
+) -> Option<String> {
+    let response = response.filter(|r| !r.redirects.is_empty())?;
+    let start = Url::parse(&format!("https://{}/.well-known/webauthn", rp_id?)).ok()?;
+    match follow(start, &response.redirects) {
+        Chain::Unsupported(why) => Some(why),
+        Chain::Followed(_) | Chain::Failed => None,
+    }
 }
 
 impl Fetcher for CaseFetcher {
@@ -206,16 +278,18 @@ impl Fetcher for CaseFetcher {
         let Some(response) = &self.response else {
             return Err(WebauthnError::FetcherError);
         };
+        let final_url = match follow(url, &response.redirects) {
+            Chain::Followed(url) => url,
+            // Unsupported chains are answered `skipped` before the library runs.
+            Chain::Failed | Chain::Unsupported(_) => return Err(WebauthnError::FetcherError),
+        };
         if !(200..300).contains(&response.status) {
             return Err(WebauthnError::FetcherError);
         }
         // Not looked at, as by the library's reqwest fetcher: `response.content_type`.
         let payload: WellKnown = serde_json::from_slice(response.body.as_bytes())
             .map_err(|_| WebauthnError::SyntaxError)?;
-        Ok(RelatedOriginResponse {
-            payload,
-            final_url: url,
-        })
+        Ok(RelatedOriginResponse { payload, final_url })
     }
 }
 
@@ -291,6 +365,9 @@ fn run(case: &Value, allow_insecure_localhost: bool) -> Outcome {
             ))
         }
     };
+    if let Some(why) = unsupported_redirect(case.rp_id.as_deref(), case.well_known.as_ref()) {
+        return Outcome::Skipped(why);
+    }
     let options = match creation_options(case.rp_id.as_deref()) {
         Ok(o) => o,
         Err(e) => return Outcome::Error(format!("adapter bug: creation options: {e}")),

@@ -91,6 +91,8 @@ struct Policy {
     origins: Vec<String>,
     #[serde(default)]
     allow_cross_origin: bool,
+    #[serde(default)]
+    top_origins: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -180,9 +182,11 @@ fn hello() -> Value {
         "capabilities": {
             "sides": ["server"],
             "ceremonies": ["registration", "authentication"],
-            // Not declared: multiple-rp-ids (WebauthnCore takes one rp_id), cross-origin (no
-            // setting turns allow_cross_origin on), top-origins (topOrigin is never read).
-            "policy_features": ["multiple-origins", "subdomain-origins", "any-port-origins", "app-origins"],
+            // cross-origin: only with no top_origins, a policy that admits no embedder, which
+            // is what WebauthnCore's fixed allow_cross_origin = false says (see configure).
+            // Not declared: multiple-rp-ids (WebauthnCore takes one rp_id), top-origins (no
+            // setting turns allow_cross_origin on, and topOrigin is never read).
+            "policy_features": ["multiple-origins", "subdomain-origins", "any-port-origins", "app-origins", "cross-origin"],
         },
     })
 }
@@ -316,15 +320,16 @@ fn configure(policy: &Policy) -> Config {
             )
         }
     };
-    if policy.allow_cross_origin {
+    if policy.allow_cross_origin && !policy.top_origins.is_empty() {
         return Config::Skip(
-            "allow_cross_origin = true: WebauthnCore has no setting that allows cross-origin ceremonies"
+            "allow_cross_origin = true with top origins listed: WebauthnCore has no setting that allows cross-origin ceremonies (and never reads topOrigin)"
                 .into(),
         );
     }
-    // top_origins without allow_cross_origin admit nothing more: WebauthnCore's fixed
-    // allow_cross_origin = false expresses that policy as it is (the library never reads
-    // topOrigin).
+    // allow_cross_origin = true with no top_origins admits no embedder (a crossOrigin
+    // ceremony needs a topOrigin from an empty list), and top_origins without
+    // allow_cross_origin admit nothing more: WebauthnCore's fixed allow_cross_origin = false
+    // expresses both policies as they are (the library never reads topOrigin).
 
     let patterns: Vec<Split<'_>> = policy.origins.iter().map(|p| split(p)).collect();
     let web: Vec<&WebPattern> = patterns.iter().filter_map(|p| p.web.as_ref()).collect();

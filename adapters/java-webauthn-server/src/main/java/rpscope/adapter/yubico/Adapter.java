@@ -126,13 +126,16 @@ public final class Adapter {
     // RelyingParty.origins is a set of strings (multiple-origins), compared exactly first, so
     // android:apk-key-hash:… entries work (app-origins); allowOriginSubdomain and allowOriginPort
     // express `*.host` and `host:*` where the policy needs them for every origin alike (Mapping).
-    // Not declared: multiple-rp-ids (RelyingPartyIdentity has one id), cross-origin and top-origins
-    // (the library never reads crossOrigin or topOrigin; CollectedClientData has no such field).
+    // cross-origin: only with no top_origins, a policy that admits no embedder, which is what
+    // the library's only behaviour amounts to (Mapping). Not declared: multiple-rp-ids
+    // (RelyingPartyIdentity has one id), top-origins (the library never reads crossOrigin or
+    // topOrigin; CollectedClientData has no such field).
     caps.putArray("policy_features")
         .add("multiple-origins")
         .add("subdomain-origins")
         .add("any-port-origins")
-        .add("app-origins");
+        .add("app-origins")
+        .add("cross-origin");
     return hello;
   }
 

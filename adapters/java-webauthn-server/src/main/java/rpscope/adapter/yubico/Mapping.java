@@ -95,12 +95,16 @@ final class Mapping {
       // More than one is filtered by the runner (multiple-rp-ids is not declared).
       throw new Skip("the policy has " + rpIds.size() + " RP IDs; RelyingPartyIdentity takes exactly one id");
     }
-    if (crossOrigin) {
-      // Filtered by the runner too (cross-origin is not declared).
+    if (crossOrigin && !topOrigins.isEmpty()) {
+      // Filtered by the runner too (top-origins is not declared).
       throw new Skip("java-webauthn-server has no setting for cross-origin use: CollectedClientData "
-          + "never reads crossOrigin or topOrigin, so 'embedding allowed' cannot be written");
+          + "never reads crossOrigin or topOrigin, so 'embedding allowed, only by these top "
+          + "origins' cannot be written");
     }
-    for (String top : topOrigins) {
+    // allow_cross_origin = true with no top origin admits no embedder: a crossOrigin ceremony
+    // needs a topOrigin from an empty list, so the policy admits exactly what
+    // allow_cross_origin = false admits, and both are written the same way (no setting exists).
+    for (String top : crossOrigin ? List.<String>of() : topOrigins) {
       if (!PLAIN_WEB_ORIGIN.matcher(top).matches()) {
         // An invalid top_origins entry makes rpscope refuse the whole policy, but the library
         // takes no top origins at all, so whether it would refuse this one cannot be asked.
@@ -141,10 +145,22 @@ final class Mapping {
       for (Web w : web) {
         (w.subdomains() ? wildcards : plain).add(w.withoutSubdomains());
       }
-      if (!wildcards.equals(plain)) {
+      List<String> unpaired = new ArrayList<>();
+      for (Web w : web) {
+        if (w.subdomains() && w.withoutSubdomains().contains("*")) {
+          unpaired.add("`" + w.written() + "` has a `*` beyond its first label, which no flag "
+              + "and no origin string of the library can say");
+        } else if (w.subdomains() && !plain.contains(w.withoutSubdomains())) {
+          unpaired.add("`" + w.written() + "` admits strict subdomains only, and the flag would "
+              + "also admit `" + w.withoutSubdomains() + "`, which the policy does not list");
+        } else if (!w.subdomains() && !wildcards.contains(w.written())) {
+          unpaired.add("`" + w.written() + "` is listed without its `*.` pattern, and the flag "
+              + "would also admit its subdomains");
+        }
+      }
+      if (!unpaired.isEmpty()) {
         throw new Skip("allowOriginSubdomain admits every subdomain of every allowed origin and the "
-            + "origin itself; the policy's `*.` patterns " + wildcards + " and its other web "
-            + "patterns " + plain + " are not the same set of origins");
+            + "origin itself: " + String.join("; ", unpaired));
       }
     }
     for (Web w : web) {

@@ -126,12 +126,16 @@ public final class Adapter {
     // ServerProperty takes a set of origins (multiple-origins), compared as Origin objects, which
     // keep a non-web origin's scheme-specific part whole, so android:apk-key-hash:… entries work
     // (app-origins). allow_cross_origin = true is written as topOrigins(…), the set of pages the
-    // RP may be embedded in (cross-origin, top-origins; TopOriginVerifier).
-    // Not declared: multiple-rp-ids (ServerProperty has one rpId), subdomain-origins and
-    // any-port-origins (origins are exact; anything else would be an OriginPredicate the RP
-    // writes itself, which would test the adapter's code rather than the library's).
+    // RP may be embedded in (cross-origin, top-origins; TopOriginVerifier). Subdomain and
+    // any-port patterns go to originPredicate(…) / topOriginPredicate(…), the library's route
+    // "for complicated conditions", matched by the adapter's Patterns (subdomain-origins,
+    // any-port-origins): that matching is the adapter's, what the library does around it is
+    // what those cases test.
+    // Not declared: multiple-rp-ids (ServerProperty has one rpId).
     caps.putArray("policy_features")
         .add("multiple-origins")
+        .add("subdomain-origins")
+        .add("any-port-origins")
         .add("app-origins")
         .add("cross-origin")
         .add("top-origins");

@@ -17,8 +17,11 @@ import com.webauthn4j.data.attestation.statement.COSEAlgorithmIdentifier;
 import com.webauthn4j.data.attestation.statement.NoneAttestationStatement;
 import com.webauthn4j.data.client.Origin;
 import com.webauthn4j.data.client.challenge.DefaultChallenge;
+import com.webauthn4j.server.NoOriginPredicate;
+import com.webauthn4j.server.OriginPredicate;
 import com.webauthn4j.server.ServerProperty;
 import com.webauthn4j.util.exception.WebAuthnException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -104,14 +107,54 @@ final class Ceremonies {
     }
   }
 
-  /** A ServerProperty, or the library's refusal of the configuration. */
-  private record Server(ServerProperty property, String refused) {}
+  /**
+   * A ServerProperty, or the library's refusal of the configuration; {@code undecided} collects
+   * what the pattern predicate could not decide exactly (the case is then answered skipped).
+   */
+  private record Server(ServerProperty property, String refused, List<String> undecided) {
+    Server(ServerProperty property, String refused) {
+      this(property, refused, new ArrayList<>());
+    }
+
+    /** After the library decided: skipped if the predicate met an origin it cannot decide. */
+    void checkDecided() throws Mapping.Skip {
+      if (!undecided.isEmpty()) {
+        throw new Mapping.Skip(undecided.get(0));
+      }
+    }
+  }
+
+  /**
+   * The predicate for a list with subdomain or any-port patterns: the exact entries through the
+   * library's own predicate (what origins(…) / topOrigins(…) build), the patterns through
+   * {@link Patterns}. It names its entries for the library's BadOriginException message.
+   */
+  private record Predicate(OriginPredicate exact, List<Patterns.Web> patterns, List<String> undecided, String described)
+      implements OriginPredicate {
+    @Override
+    public boolean test(Origin origin) {
+      return exact.test(origin) || Patterns.matches(patterns, origin, undecided);
+    }
+
+    @Override
+    public String toString() {
+      return described;
+    }
+  }
+
+  private static String describe(Set<Origin> exact, List<Patterns.Web> patterns) {
+    List<String> all = new ArrayList<>();
+    exact.forEach(o -> all.add(o.toString()));
+    patterns.forEach(p -> all.add(p.written()));
+    return String.join(", ", all);
+  }
 
   /**
    * ServerProperty.builder(): origins(Set of Origin.create(…)) for the RP's own origins, rpId,
    * challenge; topOrigins(Set of Origin.create(…)) only when the RP allows being embedded
    * (TopOriginVerifier: a ServerProperty without a top-origin predicate refuses every
-   * cross-origin ceremony and every topOrigin).
+   * cross-origin ceremony and every topOrigin). A list with subdomain or any-port patterns goes
+   * to originPredicate(…) / topOriginPredicate(…) instead, as a {@link Predicate}.
    */
   private static Server server(Mapping.Config config, byte[] challenge) throws LibraryCrashed {
     Set<Origin> origins = new LinkedHashSet<>();
@@ -136,15 +179,31 @@ final class Ceremonies {
         throw crashed("Origin.create(\"" + o + "\")", e);
       }
     }
+    List<String> undecided = new ArrayList<>();
     try {
       ServerProperty.Builder builder = ServerProperty.builder()
-          .origins(origins)
           .rpId(config.rpId())
           .challenge(new DefaultChallenge(challenge));
+      if (config.originPatterns().isEmpty()) {
+        builder.origins(origins);
+      } else {
+        // origins(…) refuses an empty set; a policy of patterns only has no exact entry.
+        OriginPredicate exact = origins.isEmpty()
+            ? new NoOriginPredicate()
+            : ServerProperty.builder().origins(origins).rpId(config.rpId()).build().getOriginPredicate();
+        builder.originPredicate(new Predicate(exact, config.originPatterns(), undecided,
+            describe(origins, config.originPatterns())));
+      }
       if (config.allowCrossOrigin()) {
         builder.topOrigins(tops);
+        if (!config.topOriginPatterns().isEmpty()) {
+          OriginPredicate exact = ServerProperty.builder().originPredicate(new NoOriginPredicate())
+              .rpId(config.rpId()).topOrigins(tops).build().getTopOriginPredicate();
+          builder.topOriginPredicate(new Predicate(exact, config.topOriginPatterns(), undecided,
+              describe(tops, config.topOriginPatterns())));
+        }
       }
-      return new Server(builder.build(), null);
+      return new Server(builder.build(), null, undecided);
     } catch (IllegalArgumentException e) {
       // ServerProperty.Builder checks its arguments with AssertUtil (IllegalArgumentException):
       // origins must not be empty, rpId must not be null.
@@ -154,7 +213,8 @@ final class Ceremonies {
     }
   }
 
-  static Outcome register(Mapping.Config config, JsonNode c) throws BadRequest, LibraryCrashed {
+  static Outcome register(Mapping.Config config, JsonNode c)
+      throws BadRequest, LibraryCrashed, Mapping.Skip {
     byte[] challenge = base64url(c, "challenge");
     String json = responseJson(c);
     Server server = server(config, challenge);
@@ -178,15 +238,18 @@ final class Ceremonies {
         server.property(), params, userVerificationRequired(c), true);
     try {
       MANAGER.verify(data, parameters);
+      server.checkDecided();
       return new Accepted();
     } catch (WebAuthnException e) {
+      server.checkDecided();
       return new Rejected(message(e));
     } catch (RuntimeException | StackOverflowError e) {
       throw crashed("verify(RegistrationData, RegistrationParameters)", e);
     }
   }
 
-  static Outcome authenticate(Mapping.Config config, JsonNode c) throws BadRequest, LibraryCrashed {
+  static Outcome authenticate(Mapping.Config config, JsonNode c)
+      throws BadRequest, LibraryCrashed, Mapping.Skip {
     byte[] challenge = base64url(c, "challenge");
     String json = responseJson(c);
     JsonNode stored = c.get("credential");
@@ -241,8 +304,10 @@ final class Ceremonies {
         server.property(), record, null, userVerificationRequired(c), true);
     try {
       MANAGER.verify(data, parameters);
+      server.checkDecided();
       return new Accepted();
     } catch (WebAuthnException e) {
+      server.checkDecided();
       return new Rejected(message(e));
     } catch (RuntimeException | StackOverflowError e) {
       throw crashed("verify(AuthenticationData, AuthenticationParameters)", e);

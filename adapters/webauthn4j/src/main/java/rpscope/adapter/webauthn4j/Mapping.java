@@ -2,7 +2,6 @@ package rpscope.adapter.webauthn4j;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
@@ -10,12 +9,23 @@ import tools.jackson.databind.JsonNode;
  * An rpscope policy as a webauthn4j RP writes its {@code ServerProperty}: one {@code rpId}, the
  * {@code origins} as {@code Origin.create} of each string as written, and, when the RP allows
  * being embedded, the {@code topOrigins} it may be embedded in. Nothing is normalised here;
- * {@code Origin} does whatever normalising the library does.
+ * {@code Origin} does whatever normalising the library does. Subdomain and any-port patterns,
+ * which {@code ServerProperty} cannot take as origins, go to an {@code OriginPredicate} (the
+ * library's route "for complicated conditions") that matches them with {@link Patterns}.
  */
 final class Mapping {
 
-  /** The ServerProperty settings for one policy (strings; the library parses them). */
-  record Config(String rpId, List<String> origins, boolean allowCrossOrigin, List<String> topOrigins) {}
+  /**
+   * The ServerProperty settings for one policy: the exact origins as strings (the library parses
+   * them) and the subdomain and any-port patterns, parsed, for the predicate.
+   */
+  record Config(
+      String rpId,
+      List<String> origins,
+      List<Patterns.Web> originPatterns,
+      boolean allowCrossOrigin,
+      List<String> topOrigins,
+      List<Patterns.Web> topOriginPatterns) {}
 
   /** The policy cannot be written as ServerProperty settings; the message says why. */
   static final class Skip extends Exception {
@@ -43,18 +53,16 @@ final class Mapping {
       // More than one is filtered by the runner (multiple-rp-ids is not declared).
       throw new Skip("the policy has " + rpIds.size() + " RP IDs; ServerProperty takes exactly one rpId");
     }
-    for (String o : crossOrigin ? concat(origins, topOrigins) : origins) {
-      String wildcard = wildcard(o);
-      if (wildcard != null) {
-        // Filtered by the runner too (subdomain-origins and any-port-origins are not declared).
-        throw new Skip("`" + o + "` admits " + wildcard + "; ServerProperty's origins and "
-            + "topOrigins are sets of exact origins (SimpleOriginPredicate: Set.contains), and an "
-            + "OriginPredicate written for the case would be the adapter's matching, not the library's");
-      }
-    }
-    if (!crossOrigin) {
+    List<String> exact = new ArrayList<>();
+    List<Patterns.Web> patterns = new ArrayList<>();
+    split(origins, exact, patterns);
+    List<String> exactTop = new ArrayList<>();
+    List<Patterns.Web> topPatterns = new ArrayList<>();
+    if (crossOrigin) {
+      split(topOrigins, exactTop, topPatterns);
+    } else {
       for (String top : topOrigins) {
-        if (!PLAIN_WEB_ORIGIN.matcher(top).matches()) {
+        if (!PLAIN_WEB_ORIGIN.matcher(top).matches() && !validPattern(top)) {
           // An invalid top_origins entry makes rpscope refuse the whole policy; an RP that does
           // not allow embedding gives webauthn4j no top origins (setting them is what allows
           // embedding: TopOriginVerifier), so whether it would refuse this one cannot be asked.
@@ -64,33 +72,41 @@ final class Mapping {
         }
       }
     }
-    return new Config(rpIds.get(0), origins, crossOrigin, crossOrigin ? topOrigins : List.of());
+    return new Config(rpIds.get(0), exact, patterns, crossOrigin, exactTop, topPatterns);
   }
 
-  /** What an rpscope wildcard pattern admits, or null for a plain origin. */
-  private static String wildcard(String pattern) {
-    // Web patterns are those starting with http:// or https:// in any case
-    // (crates/rpscope-core/src/server/pattern.rs); anything else is an app origin.
-    String lower = pattern.toLowerCase(Locale.ROOT);
-    int schemeEnd = lower.startsWith("https://") ? 8 : lower.startsWith("http://") ? 7 : -1;
-    if (schemeEnd < 0) {
-      return null;
+  /** Whether a subdomain or any-port entry is a pattern rpscope accepts (decided exactly). */
+  private static boolean validPattern(String text) {
+    if (!Patterns.isPattern(text)) {
+      return false;
     }
-    int slash = pattern.indexOf('/', schemeEnd);
-    String authority = pattern.substring(schemeEnd, slash < 0 ? pattern.length() : slash);
-    if (authority.startsWith("*.")) {
-      return "every subdomain of a host";
+    try {
+      Patterns.parse(text);
+      return true;
+    } catch (Patterns.Invalid | Patterns.Unsupported e) {
+      return false;
     }
-    if (authority.endsWith(":*")) {
-      return "any port";
-    }
-    return null;
   }
 
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
+  /** Splits a list into exact entries (verbatim) and subdomain or any-port patterns (parsed). */
+  private static void split(List<String> entries, List<String> exact, List<Patterns.Web> patterns)
+      throws Skip {
+    for (String o : entries) {
+      if (!Patterns.isPattern(o)) {
+        exact.add(o);
+        continue;
+      }
+      try {
+        patterns.add(Patterns.parse(o));
+      } catch (Patterns.Invalid e) {
+        throw new Skip("`" + o + "` is no valid rpscope pattern (" + e.getMessage() + "); webauthn4j "
+            + "has no origin patterns, so this one would live in the RP's own OriginPredicate "
+            + "(here the adapter's), and whether webauthn4j refuses it cannot be asked");
+      } catch (Patterns.Unsupported e) {
+        throw new Skip("`" + o + "`: " + e.getMessage() + "; the adapter's OriginPredicate matcher "
+            + "(Patterns) parses plain ASCII host names only, and webauthn4j has no patterns of its own");
+      }
+    }
   }
 
   private static List<String> strings(JsonNode node, String field) throws Ceremonies.BadRequest {
