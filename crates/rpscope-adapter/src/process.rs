@@ -622,69 +622,37 @@ impl StderrTail {
     }
 }
 
-/// The signal that set the flag of [`interrupt_on_signals`], if one did.
-static SIGNAL: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
-/// The flag [`interrupt_on_signals`] handed out; never freed once set.
-static FLAG: std::sync::atomic::AtomicPtr<AtomicBool> =
-    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
-
-#[cfg(unix)]
-extern "C" fn on_signal(signal: libc::c_int) {
-    // Only atomics here: this runs inside a signal handler.
-    SIGNAL.store(signal, Ordering::SeqCst);
-    let flag = FLAG.load(Ordering::SeqCst);
-    // SAFETY: FLAG is null or points into an `Arc` that is never released.
-    if let Some(flag) = unsafe { flag.as_ref() } {
-        flag.store(true, Ordering::SeqCst);
-    }
-}
+/// The flag SIGINT and SIGTERM set, and which of them did, once installed.
+type Installed = (Arc<AtomicBool>, Arc<std::sync::atomic::AtomicUsize>);
+static INSTALLED: Mutex<Option<Installed>> = Mutex::new(None);
 
 /// A flag that SIGINT and SIGTERM set, for
 /// [`Options::interrupt`](crate::Options::interrupt): the run then ends promptly,
 /// the adapter's group is ended and the report says `interrupted (SIGINT)` or
 /// `interrupted (SIGTERM)`.
 ///
-/// The handlers are installed once per process (later calls return the same flag)
-/// and reset themselves when they run, so a second signal ends the process the
-/// usual way. A signal the process ignores (`nohup`) stays ignored.
+/// The handlers (signal-hook) are installed once per process; later calls return the
+/// same flag. A second signal, once the flag is set, ends the process the usual way.
 pub fn interrupt_on_signals() -> io::Result<Arc<AtomicBool>> {
-    static INSTALLED: Mutex<Option<Arc<AtomicBool>>> = Mutex::new(None);
     let mut installed = INSTALLED
         .lock()
         .map_err(|_| io::Error::other("the interrupt flag's lock is poisoned"))?;
-    if let Some(flag) = installed.as_ref() {
+    if let Some((flag, _)) = installed.as_ref() {
         return Ok(Arc::clone(flag));
     }
     let flag = Arc::new(AtomicBool::new(false));
+    let which = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     #[cfg(unix)]
-    {
-        // The handler's reference: leaked on purpose, a handler may run at any time.
-        FLAG.store(
-            Arc::into_raw(Arc::clone(&flag)).cast_mut(),
-            Ordering::SeqCst,
-        );
-        for signal in [libc::SIGINT, libc::SIGTERM] {
-            // SAFETY: sigaction(2) with zeroed structs we own; the handler only
-            // touches atomics.
-            unsafe {
-                let mut old: libc::sigaction = std::mem::zeroed();
-                if libc::sigaction(signal, std::ptr::null(), &mut old) != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                if old.sa_sigaction == libc::SIG_IGN {
-                    continue;
-                }
-                let mut action: libc::sigaction = std::mem::zeroed();
-                action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-                action.sa_flags = libc::SA_RESTART | libc::SA_RESETHAND;
-                libc::sigemptyset(&mut action.sa_mask);
-                if libc::sigaction(signal, &action, std::ptr::null_mut()) != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-            }
-        }
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // Actions run in the order registered: a signal that finds the flag already set
+        // takes the default action (the process ends); otherwise it records itself and
+        // sets the flag.
+        signal_hook::flag::register_conditional_default(signal, Arc::clone(&flag))?;
+        let number = usize::try_from(signal).unwrap_or_default();
+        signal_hook::flag::register_usize(signal, Arc::clone(&which), number)?;
+        signal_hook::flag::register(signal, Arc::clone(&flag))?;
     }
-    *installed = Some(Arc::clone(&flag));
+    *installed = Some((Arc::clone(&flag), which));
     Ok(flag)
 }
 
@@ -692,14 +660,21 @@ pub fn interrupt_on_signals() -> io::Result<Arc<AtomicBool>> {
 /// (SIGINT)` when a signal set the flag of [`interrupt_on_signals`], else
 /// `interrupted`.
 pub fn interrupt_reason() -> String {
+    let which = INSTALLED
+        .lock()
+        .ok()
+        .and_then(|i| i.as_ref().map(|(_, w)| w.load(Ordering::SeqCst)));
     #[cfg(unix)]
     {
-        match SIGNAL.load(Ordering::SeqCst) {
-            libc::SIGINT => return "interrupted (SIGINT)".into(),
-            libc::SIGTERM => return "interrupted (SIGTERM)".into(),
-            _ => {}
+        let is = |s: i32| usize::try_from(s).ok() == which;
+        if is(signal_hook::consts::SIGINT) {
+            return "interrupted (SIGINT)".into();
+        }
+        if is(signal_hook::consts::SIGTERM) {
+            return "interrupted (SIGTERM)".into();
         }
     }
+    let _ = which;
     "interrupted".into()
 }
 

@@ -206,8 +206,7 @@ fn load_annotations(path: Option<&Path>) -> Result<Annotations, CliError> {
             default
         }
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+    let text = crate::input::read_text(&path, &crate::input::MANIFEST)?;
     Annotations::parse(&text).map_err(|e| CliError::new(format!("{}: {e}", path.display())))
 }
 

@@ -55,6 +55,12 @@ pub const PSL_TESTS: Cap = Cap {
     max_bytes: 4 * MIB,
 };
 
+/// `matrix --adapters FILE` and `browser --annotations FILE`: 4 MiB.
+pub const MANIFEST: Cap = Cap {
+    what: "an adapter manifest or annotations file",
+    max_bytes: 4 * MIB,
+};
+
 /// A byte count as people read it: `16 MiB`, `256 KiB`, `1000 bytes`.
 pub struct Size(pub u64);
 

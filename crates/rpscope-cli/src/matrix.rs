@@ -56,8 +56,7 @@ pub struct Args<'a> {
 
 /// Reads the manifest.
 pub fn read_manifest(path: &Path) -> Result<Manifest, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+    let text = crate::input::read_text(path, &crate::input::MANIFEST)?;
     let manifest: Manifest = toml::from_str(&text).map_err(|e| {
         CliError::new(format!(
             "{} is not an adapter manifest: {e}",

@@ -328,7 +328,13 @@ fn conformance_usage_errors_exit_2() {
     // An adapter that never starts is no usage error: exit 3, and the report is still
     // written, every case an error naming why.
     let o = rpscope(
-        &["conformance", "--target", "adapter:exit 3", "--format", "json"],
+        &[
+            "conformance",
+            "--target",
+            "adapter:exit 3",
+            "--format",
+            "json",
+        ],
         "",
     );
     assert_eq!(o.status.code(), Some(3));
@@ -935,5 +941,80 @@ fn fail_on_security_ignores_interoperability_failures() {
         stdout(&security).contains("DOES NOT CONFORM"),
         "the report still says so"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// An adapter in sh that answers the control ceremony and the first cases, then, at
+/// request 3, writes its pid to `$MARK`, ignores SIGTERM and hangs.
+const HANGS_AT_3: &str = r#"trap '' TERM; while IFS= read -r line; do case "$line" in *'"cmd":"start"'*) echo '{"protocol":1,"implementation":{"name":"hangs","version":"0","language":"sh"},"capabilities":{"sides":["server"],"ceremonies":["authentication"],"policy_features":[]}}';; *'"cmd":"run"'*) seq=$(printf '%s' "$line" | sed 's/.*"seq":\([0-9]*\).*/\1/'); if [ "$seq" = 3 ]; then echo $$ > "$MARK"; while :; do sleep 1; done; fi; echo "{\"seq\":$seq,\"result\":\"accept\"}";; *) exit 0;; esac; done"#;
+
+#[test]
+fn sigterm_mid_run_writes_the_report_exits_3_and_leaves_no_adapter() {
+    use std::time::{Duration, Instant};
+    let dir = std::env::temp_dir().join(format!("rpscope-sigterm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("hangs.sh");
+    let mark = dir.join("adapter.pid");
+    let report = dir.join("report.json");
+    std::fs::write(&script, HANGS_AT_3).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_rpscope"))
+        .args([
+            "conformance",
+            "--target",
+            &format!("adapter:sh {}", script.display()),
+            "--filter",
+            "server-exact::",
+            "--timeout",
+            "600",
+            "--output",
+            &format!("json={}", report.display()),
+            "-q",
+        ])
+        .env("MARK", &mark)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waited = Instant::now();
+    while !mark.exists() && waited.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let adapter_pid = std::fs::read_to_string(&mark).expect("the adapter reached request 3");
+    let adapter_pid = adapter_pid.trim().to_owned();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["stopped"], "interrupted (SIGTERM)");
+    let errors = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "error")
+        .count();
+    assert!(errors > 0, "the undecided cases are errors");
+    // Gone, or a zombie waiting for init to reap it: nothing runs any more. SIGKILL is
+    // delivered asynchronously, so allow a moment.
+    let running = || {
+        std::fs::read_to_string(format!("/proc/{adapter_pid}/stat"))
+            .ok()
+            .and_then(|s| s.rsplit_once(") ").map(|(_, rest)| !rest.starts_with('Z')))
+            .unwrap_or(false)
+    };
+    let waited = Instant::now();
+    while running() && waited.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!running(), "the adapter {adapter_pid} is still running");
     std::fs::remove_dir_all(&dir).ok();
 }
