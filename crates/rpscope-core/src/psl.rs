@@ -291,28 +291,34 @@ const SNAPSHOTS: &[(PslSnapshotId, SnapshotDiff)] = &[(
 /// ```
 #[derive(Debug)]
 pub struct PslSnapshots {
-    lists: Vec<(PslSnapshotId, PublicSuffixList)>,
-    every_profile: Option<PublicSuffixList>,
+    /// The vendored list, or the list that overrides every snapshot.
+    current: PublicSuffixList,
+    /// The other built-in snapshots (empty when `current` overrides them all).
+    others: Vec<(PslSnapshotId, PublicSuffixList)>,
+    overridden: bool,
 }
 
 impl PslSnapshots {
     /// Every built-in snapshot, each profile deciding with its own.
     pub fn builtin() -> Self {
-        let lists = SNAPSHOTS
+        let others = SNAPSHOTS
             .iter()
+            .filter(|(id, _)| *id != PslSnapshotId::Vendored)
             .map(|(id, diff)| (*id, PublicSuffixList::vendored_with(diff)))
             .collect();
         PslSnapshots {
-            lists,
-            every_profile: None,
+            current: PublicSuffixList::vendored(),
+            others,
+            overridden: false,
         }
     }
 
     /// One list for every profile, whatever snapshot it names (`--psl FILE`).
     pub fn only(list: PublicSuffixList) -> Self {
         PslSnapshots {
-            lists: Vec::new(),
-            every_profile: Some(list),
+            current: list,
+            others: Vec::new(),
+            overridden: true,
         }
     }
 
@@ -323,37 +329,22 @@ impl PslSnapshots {
 
     /// The list of a snapshot (the overriding list, when there is one).
     pub fn get(&self, id: PslSnapshotId) -> &PublicSuffixList {
-        if let Some(list) = &self.every_profile {
-            return list;
-        }
-        // `builtin` parses every id of `SNAPSHOTS`, which a unit test holds to
-        // `PslSnapshotId::ALL`; the first list stands in for a missing one.
-        self.lists
+        self.others
             .iter()
             .find(|(i, _)| *i == id)
-            .or_else(|| self.lists.first())
-            .map(|(_, list)| list)
-            .unwrap_or_else(|| unreachable_list())
+            .map_or(&self.current, |(_, list)| list)
     }
 
     /// The current list (the vendored one, or the overriding list): what checks that
     /// model no browser, such as an RP's policy, decide with.
     pub fn current(&self) -> &PublicSuffixList {
-        self.get(PslSnapshotId::Vendored)
+        &self.current
     }
 
     /// Whether one list overrides every snapshot.
     pub fn is_overridden(&self) -> bool {
-        self.every_profile.is_some()
+        self.overridden
     }
-}
-
-/// `PslSnapshots` always holds a list (`builtin` parses at least the vendored one;
-/// `only` holds the caller's), so this is never called.
-#[cold]
-fn unreachable_list() -> &'static PublicSuffixList {
-    static EMPTY: std::sync::OnceLock<PublicSuffixList> = std::sync::OnceLock::new();
-    EMPTY.get_or_init(PublicSuffixList::vendored)
 }
 
 /// True when the domain has at least one label and no empty label, a single
