@@ -50,13 +50,24 @@ pub struct WellKnownArgs<'a> {
     pub content_type: &'a str,
 }
 
+/// How `rpscope lint` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// One block per finding, then a count.
+    Human,
+    /// The findings as a JSON array.
+    Json,
+    /// A SARIF 2.1.0 log ([`crate::sarif`]).
+    Sarif,
+}
+
 /// Runs the linter and prints the findings; exit 1 when there is an error. The
 /// configuration is read up to [`input::POLICY`], the document up to
 /// [`input::WELL_KNOWN`].
 pub fn run(
     path: &Path,
     well_known: WellKnownArgs<'_>,
-    json: bool,
+    output: Output,
     psl: &PslSnapshots,
 ) -> Result<Exit, CliError> {
     let text = input::read_text(path, &input::POLICY)?;
@@ -90,7 +101,7 @@ pub fn run(
         well_known_content_type: Some(well_known.content_type),
     };
     let findings = lint(&policy, &deployment, psl.current());
-    print(&findings, json, path)?;
+    print(&findings, output, path, &text)?;
     Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
         Exit::Finding
     } else {
@@ -98,11 +109,19 @@ pub fn run(
     })
 }
 
-fn print(findings: &[Finding], json: bool, path: &Path) -> Result<(), CliError> {
+fn print(findings: &[Finding], output: Output, path: &Path, text: &str) -> Result<(), CliError> {
     write_stdout("write the findings", |out| {
-        if json {
-            serde_json::to_writer_pretty(&mut *out, findings)?;
-            return writeln!(out);
+        match output {
+            Output::Json => {
+                serde_json::to_writer_pretty(&mut *out, findings)?;
+                return writeln!(out);
+            }
+            Output::Sarif => {
+                let uri = path.to_string_lossy();
+                serde_json::to_writer_pretty(&mut *out, &crate::sarif::log(findings, &uri, text))?;
+                return writeln!(out);
+            }
+            Output::Human => {}
         }
         for f in findings {
             writeln!(out, "{f}")?;

@@ -288,9 +288,13 @@ struct LintArgs {
     /// The Content-Type the well-known document is served with
     #[arg(long, value_name = "TYPE", default_value = "application/json")]
     well_known_content_type: String,
-    /// Print the findings as JSON
-    #[arg(long)]
+    /// Print the findings as JSON (the same as --format json)
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// Output format: human, json, or sarif (SARIF 2.1.0 for code scanning, each finding on
+    /// the line of the configuration it concerns)
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json", "sarif"])]
+    format: String,
 }
 
 #[derive(Args)]
@@ -569,7 +573,11 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                 status: args.well_known_status,
                 content_type: &args.well_known_content_type,
             },
-            args.json,
+            match (args.json, args.format.as_str()) {
+                (true, _) | (_, "json") => lint::Output::Json,
+                (_, "sarif") => lint::Output::Sarif,
+                _ => lint::Output::Human,
+            },
             &psl,
         ),
         Command::Conformance(args) => {

@@ -1018,3 +1018,43 @@ fn sigterm_mid_run_writes_the_report_exits_3_and_leaves_no_adapter() {
     assert!(!running(), "the adapter {adapter_pid} is still running");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The SARIF log obeys the SARIF 2.1.0 schema (OASIS, `tests/data/sarif-schema-2.1.0.json`),
+/// and each finding points at the line of the entry it concerns.
+#[test]
+fn lint_sarif_is_valid_sarif_with_the_line_of_each_entry() {
+    let config = temp_file(
+        "sarif.toml",
+        "rp_ids = [\"pve.example.com\"]\norigins = [\n  \"https://pve.example.com\",\n  \"http://other.example.net\",\n  \"ftp://files.example.com\",\n]\n\n[deployment]\nserved_at = [\"https://local.pve.example.com:8006/\"]\n",
+    );
+    let o = rpscope(&["lint", config.to_str().unwrap(), "--format", "sarif"], "");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let log: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let line_of = |rule: &str| {
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == rule)
+            .map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].clone())
+    };
+    assert_eq!(line_of("insecure-origin"), Some(serde_json::json!(4)));
+    assert_eq!(line_of("origin-unknown-scheme"), Some(serde_json::json!(5)));
+    assert_eq!(
+        line_of("served-origin-not-allowed"),
+        Some(serde_json::json!(9))
+    );
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "port-not-configured"
+        && r["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("port")));
+}

@@ -34,12 +34,12 @@ pub enum Severity {
 // A lint finding's stable code. Each code fixes its severity; `docs/lint.md` lists
 // every code (a test holds the two together). New codes may be added; none is renamed.
 macro_rules! lint_codes {
-    ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $severity:ident), )+) => {
+    ($( #[doc = $summary:literal] $variant:ident = ($code:literal, $severity:ident), )+) => {
         /// A stable lint code (see `docs/lint.md`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum LintCode {
-            $( $(#[$doc])* $variant, )+
+            $( #[doc = $summary] $variant, )+
         }
 
         impl LintCode {
@@ -54,6 +54,11 @@ macro_rules! lint_codes {
             /// The severity every finding with this code has.
             pub const fn severity(self) -> Severity {
                 match self { $( LintCode::$variant => Severity::$severity, )+ }
+            }
+
+            /// What the code means, in one line (as `docs/lint.md` says it).
+            pub fn summary(self) -> &'static str {
+                match self { $( LintCode::$variant => $summary.trim(), )+ }
             }
         }
     };
