@@ -30,7 +30,8 @@
 
 pub mod matrix;
 pub mod process;
-pub mod protocol;
+/// The adapter protocol's messages, defined in `rpscope-model` beside the types they carry.
+pub use rpscope_model::protocol;
 pub mod reference;
 pub mod request;
 pub mod target;

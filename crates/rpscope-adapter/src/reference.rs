@@ -14,6 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use p256::ecdsa::signature::Verifier as _;
 use p256::ecdsa::{Signature, VerifyingKey};
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify as verify_origin, ServerRequest};
 use rpscope_core::{PublicSuffixList, Verdict};
 use serde_json::Value;

@@ -2,6 +2,7 @@
 //! line back. Compiled policies are cached by their JSON text.
 
 use crate::jsonl::LineError;
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{
     verify_or_refuse, CompiledPolicy, Policy, PolicyError, ServerRequest, ServerVerdict,
 };

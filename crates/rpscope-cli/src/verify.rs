@@ -4,6 +4,7 @@ use crate::check::batch_exit;
 use crate::{input, print_verdict, CliError, Exit};
 use rpscope_batch::jsonl;
 use rpscope_batch::verify::{handle_line, PolicyCache, VerdictLine};
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify_or_refuse, Policy, ServerRequest};
 use rpscope_core::PslSnapshots;
 use serde::Deserialize;

@@ -8,6 +8,7 @@
 //! beforehand, as libraries such as webauthn-rs and java-webauthn-server do.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify, CompiledPolicy, Policy, ServerRequest};
 use rpscope_core::PublicSuffixList;
 use std::hint::black_box;

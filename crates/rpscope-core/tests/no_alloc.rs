@@ -2,6 +2,7 @@
 //! policy (and verifying a whole request) is measured with a counting global
 //! allocator. This file is its own test binary, so no other test shares the counter.
 
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify, Policy, ServerRequest};
 use rpscope_core::{PublicSuffixList, Reason};
 use std::alloc::{GlobalAlloc, Layout, System};

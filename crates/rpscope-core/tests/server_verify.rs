@@ -1,6 +1,7 @@
 //! Server-side verification: every reason code, pattern semantics, and the
 //! mistakes real RP libraries made (dot boundaries, scheme, trailing slashes).
 
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify, CompiledPolicy, Policy, ServerRequest};
 use rpscope_core::{PublicSuffixList, Reason};
 use sha2::{Digest, Sha256};

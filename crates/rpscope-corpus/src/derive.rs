@@ -19,6 +19,7 @@
 
 use crate::case::{Outcome, ServerCase, ServerTopic};
 use rpscope_core::server::pattern::{Pattern, PortRule};
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify, Policy, PolicyError, ServerRequest};
 use rpscope_core::{PublicSuffixList, Reason, Verdict};
 use sha2::Digest as _;

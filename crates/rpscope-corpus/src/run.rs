@@ -10,6 +10,7 @@ use crate::case::{AnyCase, ClientCase, ServerCase};
 use crate::divergence::KnownDivergences;
 use crate::load::Corpus;
 use rpscope_core::client::{check, ClientRequest};
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify_or_refuse, ServerRequest};
 use rpscope_core::{Profile, PslSnapshots, Reason, Verdict};
 pub use rpscope_model::{

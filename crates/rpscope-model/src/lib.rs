@@ -10,6 +10,8 @@
 //! * [`ceremony`]: [`Side`] and [`Ceremony`];
 //! * [`well_known`]: an owned `/.well-known/webauthn` response ([`WellKnown`]);
 //! * [`measured`]: verdicts measured in real browsers ([`Measurement`]);
+//! * [`policy`]: an RP's origin policy as it writes it ([`Policy`]);
+//! * [`protocol`]: the adapter protocol's messages (version [`protocol::PROTOCOL`]);
 //! * [`question`]: a client-side question with its line codec ([`ClientQuestion`]), the
 //!   input format of the client-side fuzz targets and their seeds.
 //!
@@ -34,7 +36,9 @@
 pub mod ceremony;
 pub mod expectation;
 pub mod measured;
+pub mod policy;
 pub mod profile;
+pub mod protocol;
 pub mod question;
 pub mod reason;
 pub mod result;
@@ -43,6 +47,7 @@ pub mod well_known;
 pub use ceremony::{Ceremony, Side};
 pub use expectation::{Outcome, PerProfile};
 pub use measured::{Measurement, MeasurementFile};
+pub use policy::Policy;
 pub use profile::{Browser, ProfileId, PslSnapshotId};
 pub use question::ClientQuestion;
 pub use reason::{Reason, Verdict};

@@ -21,6 +21,7 @@ use rpscope_core::client::{
 };
 use rpscope_core::profile::LeadingDotRpId;
 use rpscope_core::server::presented::{read, Presented};
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify, verify_or_refuse, Policy, ServerRequest};
 use rpscope_core::{Profile, PslSnapshots, PublicSuffixList, Reason, Verdict};
 use rpscope_model::{ClientQuestion, WellKnown};

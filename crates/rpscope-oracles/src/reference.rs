@@ -9,6 +9,7 @@
 
 use rpscope_core::psl::PublicSuffixList;
 use rpscope_core::server::pattern::{Pattern, PortRule};
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{Policy, ServerRequest};
 use rpscope_core::Reason;
 use sha2::{Digest, Sha256};

@@ -3,6 +3,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
+use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify, Policy, ServerRequest, ServerVerdict};
 use rpscope_core::PublicSuffixList;
 use rpscope_oracles::reference::naive_verify;

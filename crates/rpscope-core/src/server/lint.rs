@@ -14,6 +14,7 @@ use crate::profile::{HttpHosts, LabelCounting, NonStringEntry, Profile, RelatedO
 use crate::psl::PublicSuffixList;
 use crate::reason::Verdict;
 use crate::server::pattern::{Pattern, PortRule};
+use crate::server::policy::Compile as _;
 use crate::server::policy::{CompiledPolicy, Policy};
 use crate::server::presented::{read, Presented};
 use rpscope_model::ProfileId;

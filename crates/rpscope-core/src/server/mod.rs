@@ -24,5 +24,5 @@ pub mod verify;
 
 pub use matcher::Matched;
 pub use pattern::Pattern;
-pub use policy::{CompiledPolicy, Policy, PolicyError};
+pub use policy::{Compile, CompiledPolicy, Policy, PolicyError};
 pub use verify::{verify, verify_or_refuse, ServerRequest, ServerVerdict};

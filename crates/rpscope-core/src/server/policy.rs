@@ -7,28 +7,16 @@ use crate::server::pattern::{Pattern, PatternError};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// A policy as an RP writes it (TOML file, or JSON in batch mode).
+pub use rpscope_model::Policy;
+
+/// Compiling a [`Policy`]: parse every pattern once into the matcher [`verify`](crate::server::verify) uses.
 ///
-/// ```toml
-/// rp_ids = ["example.com"]
-/// origins = ["https://example.com", "https://*.example.com", "android:apk-key-hash:…"]
-/// allow_cross_origin = false   # default
-/// top_origins = []             # default
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Policy {
-    /// The RP IDs credentials are scoped to (at least one).
-    pub rp_ids: Vec<String>,
-    /// Origin patterns `clientDataJSON.origin` may match.
-    pub origins: Vec<String>,
-    /// Whether ceremonies in cross-origin frames are allowed.
-    #[serde(default)]
-    pub allow_cross_origin: bool,
-    /// Origin patterns `clientDataJSON.topOrigin` may match when cross-origin.
-    #[serde(default)]
-    pub top_origins: Vec<String>,
+/// The policy's shape lives in `rpscope-model` (so the adapter protocol and the corpus
+/// carry it without the core); compiling it is the core's, through this trait:
+/// `use rpscope_core::server::Compile as _;` then `policy.compile(&psl)`.
+pub trait Compile {
+    /// Checks the policy and builds its matcher; every problem is listed in the error.
+    fn compile(&self, psl: &PublicSuffixList) -> Result<CompiledPolicy, PolicyError>;
 }
 
 /// Why a policy is not valid; every problem is listed.
@@ -57,18 +45,8 @@ pub struct CompiledPolicy {
     top_patterns: Vec<Pattern>,
 }
 
-impl Policy {
-    /// Checks and compiles the policy.
-    ///
-    /// ```
-    /// use rpscope_core::server::Policy;
-    /// use rpscope_core::PublicSuffixList;
-    /// let psl = PublicSuffixList::vendored();
-    /// let policy = Policy { rp_ids: vec!["example.com".into()], origins: vec!["https://*.com".into()], ..Policy::default() };
-    /// let err = policy.compile(&psl).unwrap_err();
-    /// assert!(err.to_string().contains("public suffix"));
-    /// ```
-    pub fn compile(&self, psl: &PublicSuffixList) -> Result<CompiledPolicy, PolicyError> {
+impl Compile for Policy {
+    fn compile(&self, psl: &PublicSuffixList) -> Result<CompiledPolicy, PolicyError> {
         let mut problems = Vec::new();
         if self.rp_ids.is_empty() {
             problems.push("`rp_ids` is empty: a policy needs at least one RP ID".to_owned());

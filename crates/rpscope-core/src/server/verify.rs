@@ -48,7 +48,7 @@ enum Detail<'a> {
 /// every ceremony with [`Reason::InvalidPolicy`], its problems in the explanation.
 ///
 /// ```
-/// use rpscope_core::server::{verify_or_refuse, Policy, ServerRequest};
+/// use rpscope_core::server::{verify_or_refuse, Compile as _, Policy, ServerRequest};
 /// use rpscope_core::{PublicSuffixList, Reason};
 /// let psl = PublicSuffixList::vendored();
 /// let broken = Policy { rp_ids: vec![], origins: vec!["https://example.com".into()], ..Policy::default() }.compile(&psl);
@@ -68,7 +68,7 @@ pub fn verify_or_refuse<'a>(
 /// Verifies a request against a compiled policy.
 ///
 /// ```
-/// use rpscope_core::server::{verify, Policy, ServerRequest};
+/// use rpscope_core::server::{verify, Compile as _, Policy, ServerRequest};
 /// use rpscope_core::{PublicSuffixList, Reason};
 /// let psl = PublicSuffixList::vendored();
 /// let policy = Policy { rp_ids: vec!["example.com".into()], origins: vec!["https://*.example.com".into()], ..Policy::default() }

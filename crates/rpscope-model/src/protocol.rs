@@ -8,8 +8,8 @@
 //! is the exception: `Policy` refuses unknown keys, because a policy field an
 //! adapter did not understand would change what it must decide.
 
-use rpscope_core::server::Policy;
-pub use rpscope_model::{Actual, Ceremony, ProfileId, Side, WellKnown};
+pub use crate::policy::Policy;
+pub use crate::{Actual, Ceremony, ProfileId, Side, WellKnown};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -192,8 +192,8 @@ impl PolicyFeature {
     /// with `*.` is a subdomain pattern; a port of `*` admits any port.
     ///
     /// ```
-    /// use rpscope_adapter::protocol::PolicyFeature;
-    /// use rpscope_core::server::Policy;
+    /// use rpscope_model::protocol::PolicyFeature;
+    /// use rpscope_model::Policy;
     /// let policy = Policy {
     ///     rp_ids: vec!["example.com".into()],
     ///     origins: vec!["https://*.example.com".into(), "https://example.com:*".into()],
