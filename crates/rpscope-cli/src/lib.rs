@@ -10,6 +10,7 @@ pub mod corpus;
 pub mod input;
 pub mod lint;
 pub mod matrix;
+pub mod site;
 pub mod verify;
 
 use rpscope_core::Verdict;
