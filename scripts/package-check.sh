@@ -23,6 +23,7 @@ for crate in target/package/rpscope-*.crate; do
 done
 cli=$(ls -d "$work"/rpscope-cli-*)
 # A debug build: this checks that the tarballs build and install, not how fast they run.
-CARGO_TARGET_DIR="$work/target" cargo install --debug --offline --path "$cli" --root "$work/root" "${patches[@]}"
+# The workspace target directory: third-party crates built by `cargo test` are reused.
+CARGO_TARGET_DIR="$PWD/target" cargo install --debug --offline --path "$cli" --root "$work/root" "${patches[@]}"
 "$work/root/bin/rpscope" conformance --quiet
 "$work/root/bin/rpscope" --version

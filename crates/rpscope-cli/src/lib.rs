@@ -11,6 +11,7 @@ pub mod input;
 pub mod lint;
 pub mod matrix;
 pub mod sarif;
+pub mod site;
 pub mod verify;
 
 use rpscope_core::Verdict;

@@ -7,8 +7,8 @@
 #[cfg(feature = "browser")]
 use rpscope_cli::browser;
 use rpscope_cli::{
-    adapter, check, conformance, corpus, input, lint, matrix, timeout_seconds, verify, CliError,
-    Exit,
+    adapter, check, conformance, corpus, input, lint, matrix, site, timeout_seconds, verify,
+    CliError, Exit,
 };
 use rpscope_corpus::report::{Detail, Format};
 use rpscope_corpus::Side;
@@ -79,6 +79,9 @@ enum Command {
     /// Run every adapter in adapters/adapters.toml and write the results matrix (docs/results.md)
     #[command(after_long_help = MATRIX_EXAMPLES)]
     Matrix(MatrixArgs),
+    /// Write the corpus, browser measurements and results matrix as a static site (HTML, badges)
+    #[command(after_long_help = SITE_EXAMPLES)]
+    Site(SiteArgs),
     /// Tools for adapter authors: the requests the runner sends, the protocol's schemas
     #[command(subcommand)]
     Adapter(AdapterCommand),
@@ -402,6 +405,31 @@ struct MatrixArgs {
     strict: bool,
 }
 
+const SITE_EXAMPLES: &str = "\
+Writes DIR/index.html (the matrix: library x topic, findings by case, browsers, every case),
+DIR/cases/<topic>.<name>.html, DIR/libraries/<adapter>.html, DIR/badges/<adapter>.json (shields.io
+endpoint badges) and DIR/style.css. Plain HTML, relative links, no scripts: open it from file://
+or publish it as it is (docs/site.md).
+
+Examples:
+  rpscope site target/site                              # docs/results.json, embedded corpus
+  rpscope site _site --results results.json --corpus corpus
+
+Exit codes: 0 written, 2 an input cannot be read or the site cannot be written.";
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The directory to write (created when missing; files in it are overwritten)
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// The results matrix, as `rpscope matrix --json` writes it (at most 64 MiB)
+    #[arg(long, value_name = "FILE", default_value = "docs/results.json")]
+    results: PathBuf,
+    /// Read the corpus from this directory instead of the embedded one
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum AdapterCommand {
     /// Print, as JSON Lines, every message the runner would send to an adapter
@@ -657,6 +685,11 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                 &psl,
             )
         }
+        Command::Site(args) => site::run(site::Args {
+            out: &args.dir,
+            results: &args.results,
+            corpus: args.corpus.as_deref(),
+        }),
         Command::Adapter(AdapterCommand::Requests {
             filter,
             ceremony,
