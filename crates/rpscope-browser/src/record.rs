@@ -60,7 +60,7 @@ pub fn record(corpus_dir: &Path, measurements: &[NewMeasurement]) -> Result<Reco
             let path = path.to_owned();
             move |source| Error::Io { path, source }
         };
-        let mut file = match std::fs::read_to_string(&path) {
+        let mut file = match read_capped(&path) {
             Ok(text) => toml::from_str::<MeasurementFile>(&text).map_err(|e| Error::Input {
                 file: path.display().to_string(),
                 message: e.to_string(),
@@ -81,6 +81,24 @@ pub fn record(corpus_dir: &Path, measurements: &[NewMeasurement]) -> Result<Reco
         recorded.files.push(path);
     }
     Ok(recorded)
+}
+
+/// The most a measurement file may hold (the corpus loader's per-file cap).
+const MAX_FILE: u64 = 4 << 20;
+
+/// Reads a measurement file, refusing one over [`MAX_FILE`].
+fn read_capped(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_FILE {
+        return Err(std::io::Error::other(format!(
+            "larger than {MAX_FILE} bytes, the limit for a measurement file"
+        )));
+    }
+    Ok(text)
 }
 
 /// Puts `measurements` into `file`; returns the ids written and how many already agreed.
@@ -181,6 +199,19 @@ mod tests {
             Some("SecurityError")
         );
         assert_eq!(render(&file), text, "rendering is a fixed point");
+    }
+
+    #[test]
+    fn an_oversized_measurement_file_is_refused_not_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = path(dir.path(), Browser::Chromium);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, vec![b'#'; (MAX_FILE + 1) as usize]).unwrap();
+        let err = record(dir.path(), &[m("t::one", Verdict::Accept, None)]).unwrap_err();
+        assert!(
+            err.to_string().contains("the limit for a measurement file"),
+            "{err}"
+        );
     }
 
     #[test]
