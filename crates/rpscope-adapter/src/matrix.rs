@@ -12,7 +12,7 @@
 
 use crate::protocol::Implementation;
 use rpscope_corpus::run::CaseResult;
-use rpscope_corpus::{AnyCase, Class, Corpus, Report, RunAs, Status};
+use rpscope_corpus::{Class, Report, RunAs, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -81,7 +81,7 @@ impl Counts {
 
 /// Renders the matrix as Markdown: a summary table, then per library its
 /// findings (one row per case, ceremonies merged) and its skips by reason.
-pub fn render(entries: &[Entry], corpus: &Corpus, preamble: &str) -> String {
+pub fn render(entries: &[Entry], preamble: &str) -> String {
     let mut out = String::new();
     out.push_str(preamble);
     out.push_str("\n## Summary\n\n");
@@ -167,7 +167,7 @@ pub fn render(entries: &[Entry], corpus: &Corpus, preamble: &str) -> String {
             let _ = write!(out, "### {} ({})\n\n", class.title(), rows.len());
             out.push_str("| case | ceremonies | expected | the library | why it matters |\n|---|---|---|---|---|\n");
             for (id, (profiles, result)) in rows {
-                let why = describe(corpus, &id);
+                let why = describe(result);
                 let _ = writeln!(
                     out,
                     "| `{}` | {} | {} | {} | {} |",
@@ -240,32 +240,29 @@ fn library_said(r: &CaseResult) -> String {
 }
 
 /// The case's description, its flags, and for `acceptable`-free cases the note.
-fn describe(corpus: &Corpus, id: &str) -> String {
-    let case = corpus
-        .topics
-        .iter()
-        .flat_map(|t| corpus.cases_of(t))
-        .find(|c| c.id() == id);
-    match case {
-        Some(case) => {
-            let mut text = case.description().to_owned();
-            if let AnyCase::Server(s) = case {
-                text.push_str(&format!(" (origin `{}`", s.origin));
-                if let Some(first) = s.policy.origins.first() {
-                    text.push_str(&format!(", policy origins `{first}`"));
-                    if s.policy.origins.len() > 1 {
-                        text.push_str(&format!(" and {} more", s.policy.origins.len() - 1));
-                    }
-                }
-                text.push(')');
+/// What a case tests, the origin and policy origins it presented (server side), and its
+/// flags: all carried by the result itself.
+fn describe(result: &CaseResult) -> String {
+    let mut text = result.description.clone();
+    let p = &result.presented;
+    if let Some(policy) = &p.policy {
+        text.push_str(&format!(" (origin `{}`", p.origin));
+        let origins = policy["origins"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        if let Some(first) = origins.first().and_then(|o| o.as_str()) {
+            text.push_str(&format!(", policy origins `{first}`"));
+            if origins.len() > 1 {
+                text.push_str(&format!(" and {} more", origins.len() - 1));
             }
-            if !case.flags().is_empty() {
-                text.push_str(&format!(" [{}]", case.flags().join(", ")));
-            }
-            text
         }
-        None => String::new(),
+        text.push(')');
     }
+    if !result.flags.is_empty() {
+        text.push_str(&format!(" [{}]", result.flags.join(", ")));
+    }
+    text
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -347,7 +344,6 @@ mod tests {
 
     #[test]
     fn failures_are_classified_and_ceremonies_merged() {
-        let corpus = Corpus::embedded().unwrap();
         let r = report(vec![
             result(
                 "server-exact::http-presented-for-https-policy",
@@ -433,7 +429,7 @@ mod tests {
                 outcome: Err("cannot start: no such file".into()),
             },
         ];
-        let md = render(&entries, &corpus, "# Results\n");
+        let md = render(&entries, "# Results\n");
         assert!(
             md.contains("| [lib](#lib) | lib 1 (rust) | 7 | 1 | 2 | 1 | 1 | 1 | 1 |"),
             "{md}"

@@ -158,7 +158,7 @@ pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
             outcome,
         });
     }
-    let markdown = render(&entries, &corpus, &preamble(&corpus, args.filter));
+    let markdown = render(&entries, &preamble(&corpus, args.filter));
     match args.write {
         Some(path) => {
             std::fs::write(path, &markdown)
