@@ -362,6 +362,42 @@ mod tests {
         }
     }
 
+    /// A host with an empty label (`.example.com`, `a..example.com`,
+    /// `example.com..`) is no DNS name, so no TLS server can be named by it: such
+    /// cases keep the corpus's `acceptable` for browsers (corpus/cases/dots.toml).
+    #[test]
+    fn https_callers_with_empty_labels_are_skipped() {
+        for origin in [
+            "https://.example.com",
+            "https://..example.com",
+            "https://a..example.com",
+            "https://example.com..",
+            "https://.com",
+        ] {
+            let Skip(why) = plan(&case(origin, Some("example.com"))).expect_err(origin);
+            assert!(why.contains("TLS server name"), "{origin}: {why}");
+        }
+        let corpus = rpscope_corpus::Corpus::embedded().expect("the embedded corpus loads");
+        let mut dotted = 0;
+        for (_, c) in corpus.client_cases() {
+            let Ok(url) = Url::parse(&c.origin) else {
+                continue;
+            };
+            let Some(Host::Domain(host)) = url.host() else {
+                continue;
+            };
+            let body = host.strip_suffix('.').unwrap_or(host);
+            if url.scheme() == "https" && body.split('.').any(str::is_empty) {
+                dotted += 1;
+                assert!(plan(c).is_err(), "{} would be run in a browser", c.id);
+            }
+        }
+        assert!(
+            dotted >= 10,
+            "only {dotted} corpus cases have such a caller"
+        );
+    }
+
     #[test]
     fn an_http_page_needs_no_tls_server_name() {
         assert!(plan(&case("http://example..com", None)).is_ok());

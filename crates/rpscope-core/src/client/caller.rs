@@ -7,7 +7,7 @@
 //! opaque or empty host) a `SecurityError`; the API is `[SecureContext]`, so
 //! only https and local http callers reach it.
 
-use crate::profile::{HttpHosts, Profile};
+use crate::profile::{EmptyLabelHost, HttpHosts, Profile};
 use crate::psl::has_only_nonempty_labels;
 use crate::reason::Reason;
 use url::{Host, Origin, Url};
@@ -102,7 +102,11 @@ impl CallerOrigin {
                 ))
             }
         };
-        if !has_only_nonempty_labels(domain) {
+        // The URL parser keeps empty labels (`.example.com`, `a..b`, `b..`); a
+        // profile that compares hosts as written lets them through (see
+        // `EmptyLabelHost`).
+        if !has_only_nonempty_labels(domain) && profile.empty_label_host == EmptyLabelHost::Invalid
+        {
             return Err(CallerError::new(
                 Reason::InvalidOrigin,
                 format!("the host `{domain}` has an empty label, so it is not a valid domain"),
@@ -232,6 +236,34 @@ mod tests {
         assert_eq!(reason("https://", &Profile::SPEC), Reason::InvalidOrigin);
         assert_eq!(
             reason("https://a..example.com", &Profile::SPEC),
+            Reason::InvalidOrigin
+        );
+    }
+
+    #[test]
+    fn empty_labels_are_kept_where_the_profile_compares_hosts_as_written() {
+        for input in [
+            "https://.example.com",
+            "https://..example.com",
+            "https://a..example.com",
+            "https://example.com..",
+        ] {
+            assert_eq!(
+                reason(input, &Profile::SPEC),
+                Reason::InvalidOrigin,
+                "{input}"
+            );
+            assert_eq!(
+                reason(input, &Profile::FIREFOX),
+                Reason::InvalidOrigin,
+                "{input}"
+            );
+            let c = CallerOrigin::parse(input, &Profile::CHROMIUM).expect(input);
+            assert_eq!(c.serialize(), input, "kept as written, dots and all");
+        }
+        // An empty label does not make an IP host a domain: the URL parser refuses it.
+        assert_eq!(
+            reason("https://a..1", &Profile::CHROMIUM),
             Reason::InvalidOrigin
         );
     }

@@ -8,9 +8,11 @@
 //! | caller origin, secure context, IP hosts | [`caller`] | WebAuthn L3 §5.1.3, URL |
 //! | RP ID syntax | [`rp_id`] | WebAuthn L3 §4 "RP ID", URL "valid domain string" |
 //! | registrable-suffix test | [`registrable`] | HTML "is a registrable domain suffix of or is equal to" |
+//! | callers with empty labels (Chromium) | [`empty_labels`] | Chromium `OriginIsAllowedToClaimRelyingPartyId`, `url::DomainIs` |
 //! | related origins | [`related_origins`] | WebAuthn L3 §5.11.1 |
 
 pub mod caller;
+pub mod empty_labels;
 pub mod mime;
 pub mod registrable;
 pub mod related_origins;
@@ -24,7 +26,7 @@ pub use rp_id::{RpId, RpIdError};
 pub use verdict::{ClientVerdict, Explanation};
 
 use crate::profile::{IpRpId, LeadingDotRpId, Profile, RpIdSpelling, SuffixHost};
-use crate::psl::{PublicSuffixList, SuffixKind};
+use crate::psl::{has_only_nonempty_labels, PublicSuffixList, SuffixKind};
 use crate::reason::Reason;
 use verdict::Context;
 
@@ -94,6 +96,11 @@ pub fn check(
             }
         }
     };
+    // Only a profile that compares hosts as written lets such a caller through
+    // (`EmptyLabelHost::ComparedAsWritten`); its whole local check is Chromium's.
+    if !has_only_nonempty_labels(caller.host()) {
+        return empty_label_caller(&caller, request, profile, psl);
+    }
     let verdict = |reason, rp_id: String, context| ClientVerdict {
         reason,
         rp_id: Some(rp_id),
@@ -145,20 +152,7 @@ pub fn check(
         if rp_id.spelled_canonically() || profile.rp_id_spelling == RpIdSpelling::Canonicalized {
             claim(rp_id.as_str(), caller.host(), psl, profile.trailing_dot)
                 .and_then(|reason| refuse_suffix_host(reason, caller.host(), profile, psl))
-                .map_err(|failure| {
-                    let context = match failure {
-                        ScopeFailure::NotSuffix => Context::None,
-                        ScopeFailure::IsPublicSuffix(s) => Context::PublicSuffix {
-                            suffix: s.to_owned(),
-                            callers: false,
-                        },
-                        ScopeFailure::InsideCallerPublicSuffix(s) => Context::PublicSuffix {
-                            suffix: s.to_owned(),
-                            callers: true,
-                        },
-                    };
-                    (failure.reason(), context)
-                })
+                .map_err(|failure| (failure.reason(), scope_context(failure)))
         } else {
             // Chromium compares the RP ID as written (`url::DomainIs` is byte-wise), so
             // the local suffix test fails; Firefox refuses it as not a valid RP ID.
@@ -198,6 +192,64 @@ pub fn check(
                 }
             }
         }
+    }
+}
+
+/// What the explanation says about a failed local check.
+fn scope_context(failure: ScopeFailure<'_>) -> Context {
+    match failure {
+        ScopeFailure::NotSuffix => Context::None,
+        ScopeFailure::IsPublicSuffix(s) => Context::PublicSuffix {
+            suffix: s.to_owned(),
+            callers: false,
+        },
+        ScopeFailure::InsideCallerPublicSuffix(s) => Context::PublicSuffix {
+            suffix: s.to_owned(),
+            callers: true,
+        },
+    }
+}
+
+/// A caller whose host has an empty label, under a profile that keeps it
+/// (`EmptyLabelHost::ComparedAsWritten`): Chromium's local check on the RP ID as
+/// written ([`empty_labels::claim_as_written`]); when it fails, related origins run
+/// on the canonical RP ID if it is a domain (`RemoteValidation::Create` refuses a
+/// host that is not `IsCanonicalizedHostCompliant`, and an empty label is not).
+fn empty_label_caller(
+    caller: &CallerOrigin,
+    request: &ClientRequest<'_>,
+    profile: &Profile,
+    psl: &PublicSuffixList,
+) -> ClientVerdict {
+    let given = request.rp_id.unwrap_or(caller.host());
+    let verdict = |reason, context| ClientVerdict {
+        reason,
+        rp_id: Some(given.to_owned()),
+        caller_host: Some(caller.host().to_owned()),
+        context,
+    };
+    let failure = match empty_labels::claim_as_written(given, caller.host(), psl) {
+        Ok(reason) => return verdict(reason, Context::None),
+        Err(failure) => failure,
+    };
+    match RpId::parse(given) {
+        Ok(rp_id) => {
+            let may_fetch = rp_id.spelled_canonically()
+                || profile.rp_id_spelling != RpIdSpelling::MustBeCanonical;
+            match request.well_known {
+                Some(response) if may_fetch => related(
+                    caller,
+                    rp_id.into_string(),
+                    failure.reason(),
+                    &response,
+                    profile,
+                    psl,
+                ),
+                _ => verdict(failure.reason(), scope_context(failure)),
+            }
+        }
+        Err(RpIdError::Invalid(detail)) => verdict(Reason::InvalidRpId, Context::Detail(detail)),
+        Err(RpIdError::IpAddress { .. }) => verdict(Reason::IpAddressRpId, Context::None),
     }
 }
 
