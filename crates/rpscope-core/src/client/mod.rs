@@ -9,8 +9,10 @@
 //! | RP ID syntax | [`rp_id`] | WebAuthn L3 §4 "RP ID", URL "valid domain string" |
 //! | registrable-suffix test | [`registrable`] | HTML "is a registrable domain suffix of or is equal to" |
 //! | related origins | [`related_origins`] | WebAuthn L3 §5.11.1 |
+//! | the label table of a document | [`labels`] | WebAuthn L3 §5.11.1 |
 
 pub mod caller;
+pub mod labels;
 pub mod mime;
 pub mod registrable;
 pub mod related_origins;
