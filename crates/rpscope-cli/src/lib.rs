@@ -10,6 +10,7 @@ pub mod corpus;
 pub mod input;
 pub mod lint;
 pub mod matrix;
+pub mod probe;
 pub mod sarif;
 pub mod site;
 pub mod verify;
