@@ -18,18 +18,21 @@ pub const ASSETLINKS_PATH: &str = "/.well-known/assetlinks.json";
 /// (<https://developer.apple.com/documentation/xcode/supporting-associated-domains>).
 pub const AASA_PATH: &str = "/.well-known/apple-app-site-association";
 
-/// The fetch of `assetlinks.json`: Android's verifier does not follow redirects
-/// ("make sure that your assetlinks.json file is served … without any redirects",
-/// Android Credential Manager, "Add support for Digital Asset Links"). No size
-/// cap is documented: rpscope's own read limit applies.
+/// The fetch of `assetlinks.json`: Google's Digital Asset Links hosting rules
+/// count a 301/302 redirect as a failure and ask for a 200 with a JSON content type
+/// (Android Credential Manager, "Prerequisites",
+/// <https://developer.android.com/identity/credential-manager/prerequisites>), so
+/// the first redirect is recorded and not followed. No size cap is documented:
+/// rpscope's own read limit applies.
 pub const ASSETLINKS_RULES: FetchRules = FetchRules {
     redirects: Redirects::NotFollowed,
     max_body_bytes: None,
 };
 
-/// The fetch of `apple-app-site-association`: Apple's CDN fetches it over https
-/// "without any redirects", and "the uncompressed file size must be no greater
-/// than 128 KB" (Apple, "Supporting associated domains").
+/// The fetch of `apple-app-site-association`: served over https without
+/// redirects, at most 128 KB uncompressed (Apple, "Supporting associated
+/// domains",
+/// <https://developer.apple.com/documentation/xcode/supporting-associated-domains>).
 pub const AASA_RULES: FetchRules = FetchRules {
     redirects: Redirects::NotFollowed,
     max_body_bytes: Some(128 * 1024),
