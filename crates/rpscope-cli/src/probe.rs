@@ -184,7 +184,11 @@ fn human(out: &mut dyn Write, r: &ProbeReport) -> std::io::Result<()> {
     for o in &r.origins {
         writeln!(out, "  {}", o.origin)?;
         let width = o.verdicts.keys().map(String::len).max().unwrap_or(0);
-        for (profile, v) in &o.verdicts {
+        // In the registry's order (spec first), not the map's.
+        let ordered = ProfileId::ALL
+            .iter()
+            .filter_map(|p| o.verdicts.get_key_value(p.as_str()));
+        for (profile, v) in ordered {
             writeln!(
                 out,
                 "    {profile:width$}  {} ({})  {}",

@@ -278,6 +278,19 @@ fn a_redirect_loop_ends_with_its_reason() {
 }
 
 #[test]
+fn hostile_headers_and_locations_end_the_fetch_with_a_reason() {
+    let start = Instant::now();
+    let r = fetch("bigheader.example", &HTTPS_ONLY);
+    assert_eq!(r.error.map(|e| e.kind), Some(FetchErrorKind::Protocol));
+    let r = fetch("badlocation.example", &HTTPS_ONLY);
+    let e = r.error.expect("error");
+    assert_eq!(e.kind, FetchErrorKind::BadRedirect);
+    assert!(e.message.contains("not a URL"), "{}", e.message);
+    assert_eq!(r.hops.len(), 1);
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
 fn association_files_are_fetched_without_redirects() {
     let f = fetcher(Duration::from_secs(10));
     let r = f.fetch("moved.example", "/.well-known/webauthn", &ASSETLINKS_RULES);

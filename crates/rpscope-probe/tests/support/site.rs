@@ -76,6 +76,11 @@ pub fn handler(host: &str, path: &str) -> Reply {
         ("endless.example", _) => Reply::Endless,
         ("gigabyte.example", _) => Reply::GigabyteLength,
         ("close.example", _) => Reply::Close,
+        ("bigheader.example", _) => Reply::ok(
+            &format!("application/json; x={}", "a".repeat(100_000)),
+            br#"{"origins":[]}"#.to_vec(),
+        ),
+        ("badlocation.example", _) => redirect("https://[::1".into()),
         _ => Reply::Full {
             status: 404,
             content_type: Some("text/html".into()),
