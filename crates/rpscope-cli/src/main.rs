@@ -2,7 +2,7 @@
 //!
 //! Exit codes, for every command: 0 accept (or no finding), 1 reject (or a finding),
 //! 2 usage or input error (with a message on stderr); `conformance` also 3: the target
-//! could not be run or the run was interrupted.
+//! could not be run or the run was interrupted; `probe` 3: a document could not be fetched.
 
 #[cfg(feature = "browser")]
 use rpscope_cli::browser;
