@@ -10,6 +10,7 @@ pub mod corpus;
 pub mod input;
 pub mod lint;
 pub mod matrix;
+pub mod probe;
 pub mod sarif;
 pub mod site;
 pub mod verify;
@@ -27,7 +28,8 @@ pub enum Exit {
     /// Reject, or a run with a finding.
     Finding = 1,
     /// The target could not be run, or the run was interrupted: the report says why and
-    /// every case it did not decide is an `error` result.
+    /// every case it did not decide is an `error` result. For `probe`: a document could
+    /// not be fetched at all (the report says why).
     Stopped = 3,
 }
 

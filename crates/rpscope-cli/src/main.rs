@@ -2,12 +2,12 @@
 //!
 //! Exit codes, for every command: 0 accept (or no finding), 1 reject (or a finding),
 //! 2 usage or input error (with a message on stderr); `conformance` also 3: the target
-//! could not be run or the run was interrupted.
+//! could not be run or the run was interrupted; `probe` 3: a document could not be fetched.
 
 #[cfg(feature = "browser")]
 use rpscope_cli::browser;
 use rpscope_cli::{
-    adapter, check, conformance, corpus, input, lint, matrix, site, timeout_seconds, verify,
+    adapter, check, conformance, corpus, input, lint, matrix, probe, site, timeout_seconds, verify,
     CliError, Exit,
 };
 use rpscope_corpus::report::{Detail, Format};
@@ -51,7 +51,7 @@ fn browser_values() -> PossibleValuesParser {
 WebAuthn Level 3, HTML's registrable-domain-suffix test, the WHATWG URL parser, the Public Suffix \
 List and Related Origin Requests define it, and as Chromium and Firefox actually behave.",
     after_help = "Exit codes: 0 accept (or no finding), 1 reject (or a finding), 2 usage or input error, \
-3 (conformance) the target could not be run or the run was interrupted."
+3 (conformance) the target could not be run or the run was interrupted; (probe) a document could not be fetched."
 )]
 struct Cli {
     /// Use this public_suffix_list.dat instead of the vendored, pinned copy (at most 16 MiB)
@@ -73,6 +73,9 @@ enum Command {
     /// Check an RP's configuration for what browsers and users will hit, with fixes
     #[command(after_long_help = LINT_EXAMPLES)]
     Lint(LintArgs),
+    /// Fetch an RP ID's /.well-known/webauthn from the live deployment as each browser would, and decide origins on it
+    #[command(after_long_help = PROBE_EXAMPLES)]
+    Probe(ProbeArgs),
     /// Run the conformance corpus against the built-in core or an implementation's adapter, and report
     #[command(after_long_help = CONFORMANCE_EXAMPLES)]
     Conformance(ConformanceArgs),
@@ -201,6 +204,82 @@ reason (right verdict, other code) or stale-divergence.
 
 Exit codes: 0 every case conforms, 1 a failure, 2 usage or input error, 3 the target could not
 be run or the run was interrupted (the report is still written).";
+
+const PROBE_EXAMPLES: &str = "\
+rpscope probe fetches https://{rp-id}/.well-known/webauthn the way each profile's browser does:
+TLS verified against the system's roots (plus --cacert), no cookies, no credentials, no Referer,
+redirects followed only to https and at most 20 times, the body read up to the profile's cap
+(Chromium: 256 KiB) plus one byte, or 16 MiB, and everything within --timeout. Profiles that
+fetch alike share one fetch. Every --origin (and every exact origin of --policy) is then decided
+under each profile by rpscope's core, exactly as `rpscope check --well-known` would decide on the
+same bytes, and the label table shows which registrable-origin labels count, in order, and where
+each profile stops examining new ones.
+
+Examples:
+  # A country domain using the brand's RP ID (docs/probe.md walks it end to end):
+  rpscope probe --rp-id example.com --origin https://example.co.uk --origin https://example.de
+
+  # Every origin of a policy, only under Chromium, as JSON:
+  rpscope probe --policy rp.toml --profile chromium --json
+
+  # A staging host or a home lab: connect to another address, trust a private CA.
+  rpscope probe --rp-id pve.example.com --origin https://pve.lan.example.com:8006 \\
+    --connect-to pve.example.com:443:192.168.1.10:8006 --cacert pve-root.pem
+
+  # Also fetch what Android and iOS read for passkeys shared with apps:
+  rpscope probe --rp-id example.com --android --ios
+
+--connect-to HOST:PORT:ADDR:PORT2 works as in curl: a request for HOST:PORT connects to
+ADDR:PORT2 while the URL, the TLS server name and the certificate check keep HOST (an empty field
+matches any host or port, or keeps the original). Progress goes to stderr, the report to stdout.
+`rpscope probe --schema` prints the JSON report's schema.
+
+Exit codes: 0 every origin accepted under every profile, 1 a reject, 2 usage or input error,
+3 a document could not be fetched at all (DNS, connection, TLS, timeout, too many redirects or a
+loop, a body over 16 MiB): the report is still printed, and browsers would decide on the local
+check alone, as shown.";
+
+#[derive(Args)]
+struct ProbeArgs {
+    /// The RP ID whose https://{RP_ID}/.well-known/webauthn is fetched [default: the policy's first
+    /// RP ID]
+    #[arg(long, value_name = "RP_ID", required_unless_present_any = ["policy", "schema"])]
+    rp_id: Option<String>,
+    /// A caller origin to decide (repeat for several)
+    #[arg(long, value_name = "ORIGIN")]
+    origin: Vec<String>,
+    /// Decide every exact origin of this policy too (TOML as for `rpscope verify`, at most 4 MiB)
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Decide under this profile (repeat for several) [default: every profile]
+    #[arg(long, value_name = "PROFILE", value_parser = profile_values(&[]))]
+    profile: Vec<String>,
+    /// Also fetch https://{RP_ID}/.well-known/assetlinks.json (Android apps), without redirects
+    #[arg(long)]
+    android: bool,
+    /// Also fetch https://{RP_ID}/.well-known/apple-app-site-association (iOS apps), without
+    /// redirects, at most 128 KB
+    #[arg(long)]
+    ios: bool,
+    /// Connect to ADDR:PORT2 for requests to HOST:PORT, as curl does (repeatable; first match wins)
+    #[arg(long, value_name = "HOST:PORT:ADDR:PORT2")]
+    connect_to: Vec<String>,
+    /// Also trust the CA certificates of this PEM file (repeatable; at most 1 MiB each)
+    #[arg(long, value_name = "FILE")]
+    cacert: Vec<PathBuf>,
+    /// Trust only the --cacert certificates, not the system's store
+    #[arg(long, requires = "cacert")]
+    no_system_roots: bool,
+    /// Seconds one fetch may take, connection, redirects and body together (0 < SECONDS <= 3600)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = timeout_seconds)]
+    timeout: f64,
+    /// Print the report as JSON
+    #[arg(long)]
+    json: bool,
+    /// Print the JSON report's schema and exit
+    #[arg(long, exclusive = true)]
+    schema: bool,
+}
 
 const VERIFY_EXAMPLES: &str = "\
 The policy file (TOML):
@@ -594,6 +673,27 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
     match cli.command {
         Command::Check(args) => run_check(args, &psl),
         Command::Verify(args) => run_verify(args, &psl),
+        Command::Probe(args) => {
+            if args.schema {
+                return probe::schema();
+            }
+            probe::run(
+                probe::Args {
+                    rp_id: args.rp_id.as_deref(),
+                    origins: &args.origin,
+                    policy: args.policy.as_deref(),
+                    profiles: &args.profile,
+                    android: args.android,
+                    ios: args.ios,
+                    connect_to: &args.connect_to,
+                    cacerts: &args.cacert,
+                    no_system_roots: args.no_system_roots,
+                    timeout: std::time::Duration::from_secs_f64(args.timeout),
+                    json: args.json,
+                },
+                &psl,
+            )
+        }
         Command::Lint(args) => lint::run(
             &args.file,
             lint::WellKnownArgs {

@@ -10,9 +10,11 @@
 //! | registrable-suffix test | [`registrable`] | HTML "is a registrable domain suffix of or is equal to" |
 //! | callers with empty labels (Chromium) | [`empty_labels`] | Chromium `OriginIsAllowedToClaimRelyingPartyId`, `url::DomainIs` |
 //! | related origins | [`related_origins`] | WebAuthn L3 §5.11.1 |
+//! | the label table of a document | [`labels`] | WebAuthn L3 §5.11.1 |
 
 pub mod caller;
 pub mod empty_labels;
+pub mod labels;
 pub mod mime;
 pub mod registrable;
 pub mod related_origins;

@@ -1,0 +1,439 @@
+//! `rpscope-probe` against a local HTTPS server with its own CA: every fetch rule,
+//! every failure bounded in time and memory, and the verdicts the core draws.
+
+mod support;
+
+use rpscope_core::{ProfileId, PslSnapshots, Reason, Verdict};
+use rpscope_probe::probe::{LabelGroup, AASA_RULES, ASSETLINKS_RULES};
+use rpscope_probe::{
+    probe, ConnectTo, FetchErrorKind, FetchOptions, FetchRecord, FetchRules, Fetcher, ProbeReport,
+    ProbeRequest, Redirects, Roots, MAX_READ_BYTES, MAX_REDIRECTS,
+};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use support::{site, Server};
+
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| Server::start(site::handler))
+}
+
+fn fetcher_with(pem: &str, connect_to: &str, timeout: Duration) -> Fetcher {
+    let mut roots = Roots::empty();
+    roots.add_pem(pem.as_bytes()).expect("PEM");
+    Fetcher::new(FetchOptions {
+        roots,
+        connect_to: vec![ConnectTo::parse(connect_to).expect("rule")],
+        timeout,
+    })
+}
+
+fn fetcher(timeout: Duration) -> Fetcher {
+    let s = server();
+    fetcher_with(&s.ca_pem, &s.connect_to(), timeout)
+}
+
+const HTTPS_ONLY: FetchRules = FetchRules {
+    redirects: Redirects::HttpsOnly,
+    max_body_bytes: None,
+};
+
+fn fetch(host: &str, rules: &FetchRules) -> FetchRecord {
+    fetcher(Duration::from_secs(10)).fetch(host, "/.well-known/webauthn", rules)
+}
+
+fn run(rp_id: &str, origins: &[&str], timeout: Duration) -> ProbeReport {
+    let origins: Vec<String> = origins.iter().map(|s| s.to_string()).collect();
+    let request = ProbeRequest {
+        rp_id,
+        origins: &origins,
+        profiles: ProfileId::ALL,
+        android: false,
+        ios: false,
+    };
+    probe(
+        &fetcher(timeout),
+        &request,
+        &PslSnapshots::builtin(),
+        &mut |_| {},
+    )
+    .expect("probe")
+}
+
+fn reason(report: &ProbeReport, origin: usize, profile: ProfileId) -> Reason {
+    report.origins[origin].verdicts[profile.as_str()].reason
+}
+
+#[test]
+fn a_served_document_admits_the_listed_origin_under_every_profile() {
+    let report = run(
+        "brand.example",
+        &["https://brand.co.uk", "https://evil.co.uk"],
+        Duration::from_secs(10),
+    );
+    assert_eq!(report.rp_id, "brand.example");
+    // Spec and Firefox fetch alike (no cap); Chromium caps the body.
+    assert_eq!(report.fetches.len(), 2);
+    assert_eq!(
+        report.fetches[0].profiles,
+        [ProfileId::Spec, ProfileId::Firefox]
+    );
+    for f in &report.fetches {
+        assert_eq!(f.record.error, None);
+        assert_eq!(f.record.status, Some(200));
+        assert_eq!(f.record.bytes, site::BRAND_DOC.len());
+        assert!(f.record.hops.is_empty());
+    }
+    for profile in ProfileId::ALL {
+        assert_eq!(reason(&report, 0, *profile), Reason::RelatedOriginsMatch);
+        assert_eq!(reason(&report, 1, *profile), Reason::RelatedOriginsNoMatch);
+    }
+    assert!(!report.all_accepted());
+    assert!(!report.network_failure());
+    // Nothing identifying is sent.
+    for seen in server().seen() {
+        let head = seen.head.to_ascii_lowercase();
+        for header in ["cookie:", "authorization:", "referer:", "origin:"] {
+            assert!(!head.contains(header), "{header} in {head}");
+        }
+    }
+}
+
+#[test]
+fn the_label_table_shows_duplicates_skips_and_each_profiles_limit() {
+    let report = run("brand.example", &[], Duration::from_secs(10));
+    // Spec and Chromium count a label once; Firefox gives every entry a slot.
+    assert_eq!(report.labels.len(), 2);
+    assert_eq!(
+        report.labels[0].profiles,
+        [ProfileId::Spec, ProfileId::Chromium]
+    );
+    let fates = |g: &LabelGroup| g.entries.iter().map(|e| e.fate).collect::<Vec<_>>();
+    assert_eq!(
+        fates(&report.labels[0]),
+        ["counted", "duplicate", "duplicate", "no-label", "not-url"]
+    );
+    assert_eq!(report.labels[1].profiles, [ProfileId::Firefox]);
+    assert_eq!(
+        fates(&report.labels[1]),
+        ["counted", "counted", "counted", "no-label", "not-url"]
+    );
+    assert_eq!(report.labels[1].entries[2].slot, Some(3));
+
+    let report = run(
+        "labels.example",
+        &["https://f.com"],
+        Duration::from_secs(10),
+    );
+    let group = |id: ProfileId| -> &LabelGroup {
+        report
+            .labels
+            .iter()
+            .find(|g| g.profiles.contains(&id))
+            .expect("group")
+    };
+    assert_eq!(group(ProfileId::Spec).limit_reached_at, Some(5));
+    assert_eq!(group(ProfileId::Spec).entries[5].fate, "beyond-limit");
+    assert_eq!(group(ProfileId::Spec).entries[4].slot, Some(5));
+    assert_eq!(
+        reason(&report, 0, ProfileId::Chromium),
+        Reason::RelatedOriginsLabelLimit
+    );
+}
+
+#[test]
+fn content_type_and_status_rules_come_from_each_profile() {
+    use ProfileId::*;
+    let cases: &[(&str, [Reason; 3])] = &[
+        (
+            "charset.example",
+            [
+                Reason::RelatedOriginsMatch,
+                Reason::RelatedOriginsMatch,
+                Reason::RelatedOriginsMatch,
+            ],
+        ),
+        (
+            "upper.example",
+            [
+                Reason::RelatedOriginsMatch,
+                Reason::RelatedOriginsMatch,
+                Reason::RelatedOriginsBadContentType,
+            ],
+        ),
+        ("text.example", [Reason::RelatedOriginsBadContentType; 3]),
+        (
+            "status203.example",
+            [
+                Reason::RelatedOriginsBadStatus,
+                Reason::RelatedOriginsMatch,
+                Reason::RelatedOriginsBadStatus,
+            ],
+        ),
+        (
+            "big.example",
+            [
+                Reason::RelatedOriginsMatch,
+                Reason::RelatedOriginsTooLarge,
+                Reason::RelatedOriginsMatch,
+            ],
+        ),
+        ("notjson.example", [Reason::RelatedOriginsBadJson; 3]),
+        ("spa.example", [Reason::RelatedOriginsBadContentType; 3]),
+    ];
+    for (host, expected) in cases {
+        let report = run(host, &["https://brand.co.uk"], Duration::from_secs(10));
+        for (profile, want) in [Spec, Chromium, Firefox].iter().zip(expected) {
+            assert_eq!(reason(&report, 0, *profile), *want, "{host} {profile:?}");
+        }
+        assert!(!report.network_failure(), "{host}");
+    }
+}
+
+#[test]
+fn a_body_over_the_cap_is_read_to_the_cap_and_one_byte() {
+    let rules = FetchRules {
+        redirects: Redirects::HttpsOnly,
+        max_body_bytes: Some(256 * 1024),
+    };
+    let r = fetch("big.example", &rules);
+    assert!(r.truncated);
+    assert_eq!(r.bytes, 256 * 1024 + 1);
+    assert_eq!(r.body.len(), 256 * 1024 + 1);
+}
+
+#[test]
+fn https_redirects_are_followed_and_recorded() {
+    let r = fetch("moved.example", &HTTPS_ONLY);
+    assert_eq!(r.error, None);
+    assert_eq!(r.hops.len(), 1);
+    assert_eq!(r.hops[0].url, "https://moved.example/.well-known/webauthn");
+    assert_eq!(r.hops[0].status, 302);
+    assert_eq!(r.redirects(), ["https://cdn.moved.example/webauthn.json"]);
+    assert_eq!(r.status, Some(200));
+
+    let report = run(
+        "moved.example",
+        &["https://brand.co.uk"],
+        Duration::from_secs(10),
+    );
+    assert_eq!(
+        reason(&report, 0, ProfileId::Spec),
+        Reason::RelatedOriginsMatch
+    );
+}
+
+#[test]
+fn an_http_hop_is_recorded_and_never_requested() {
+    let before = server()
+        .seen()
+        .iter()
+        .filter(|s| s.path == "/webauthn.json" && s.host == "http-hop.example")
+        .count();
+    let r = fetch("http-hop.example", &HTTPS_ONLY);
+    assert_eq!(r.error, None);
+    assert_eq!(r.redirects(), ["http://http-hop.example/webauthn.json"]);
+    assert!(r.stopped.as_deref().unwrap_or("").contains("only https"));
+    let after = server()
+        .seen()
+        .iter()
+        .filter(|s| s.path == "/webauthn.json" && s.host == "http-hop.example")
+        .count();
+    assert_eq!(before, after);
+    let report = run(
+        "http-hop.example",
+        &["https://brand.co.uk"],
+        Duration::from_secs(10),
+    );
+    for profile in ProfileId::ALL {
+        assert_eq!(
+            reason(&report, 0, *profile),
+            Reason::RelatedOriginsBadRedirect
+        );
+    }
+}
+
+#[test]
+fn twenty_redirects_are_followed_and_the_twenty_first_fails() {
+    let r = fetch("chain20.example", &HTTPS_ONLY);
+    assert_eq!(r.error, None, "{r:?}");
+    assert_eq!(r.hops.len(), MAX_REDIRECTS);
+    assert_eq!(r.status, Some(200));
+
+    let r = fetch("chain21.example", &HTTPS_ONLY);
+    assert_eq!(
+        r.error.as_ref().map(|e| e.kind),
+        Some(FetchErrorKind::TooManyRedirects)
+    );
+    assert_eq!(r.hops.len(), MAX_REDIRECTS + 1);
+}
+
+#[test]
+fn a_redirect_loop_ends_with_its_reason() {
+    let r = fetch("loop.example", &HTTPS_ONLY);
+    let e = r.error.expect("error");
+    assert_eq!(e.kind, FetchErrorKind::RedirectLoop);
+    assert!(e.message.contains("already requested"), "{}", e.message);
+    assert_eq!(r.hops.len(), 2);
+}
+
+#[test]
+fn hostile_headers_and_locations_end_the_fetch_with_a_reason() {
+    let start = Instant::now();
+    let r = fetch("bigheader.example", &HTTPS_ONLY);
+    assert_eq!(r.error.map(|e| e.kind), Some(FetchErrorKind::Protocol));
+    let r = fetch("badlocation.example", &HTTPS_ONLY);
+    let e = r.error.expect("error");
+    assert_eq!(e.kind, FetchErrorKind::BadRedirect);
+    assert!(e.message.contains("not a URL"), "{}", e.message);
+    assert_eq!(r.hops.len(), 1);
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn association_files_are_fetched_without_redirects() {
+    let f = fetcher(Duration::from_secs(10));
+    let r = f.fetch("moved.example", "/.well-known/webauthn", &ASSETLINKS_RULES);
+    assert_eq!(r.status, Some(302));
+    assert!(r.stopped.is_some());
+    assert!(server()
+        .seen()
+        .iter()
+        .all(|s| !(s.host == "cdn.moved.example" && s.head.contains("assetlinks"))));
+    let r = f.fetch(
+        "spa.example",
+        "/.well-known/apple-app-site-association",
+        &AASA_RULES,
+    );
+    assert_eq!(r.status, Some(200));
+    assert_eq!(r.content_type.as_deref(), Some("text/html; charset=utf-8"));
+    assert!(r.body.starts_with(b"<!doctype html>"));
+
+    let origins: Vec<String> = vec![];
+    let request = ProbeRequest {
+        rp_id: "brand.example",
+        origins: &origins,
+        profiles: &[ProfileId::Spec],
+        android: true,
+        ios: true,
+    };
+    let report = probe(&f, &request, &PslSnapshots::builtin(), &mut |_| {}).expect("probe");
+    let android = report.android.expect("android");
+    assert_eq!(
+        android.record.url,
+        "https://brand.example/.well-known/assetlinks.json"
+    );
+    assert!(android.record.body.starts_with(b"[{\"relation\""));
+    let ios = report.ios.expect("ios");
+    assert!(ios.record.body.starts_with(b"{\"webcredentials\""));
+}
+
+/// Each hostile answer ends within the deadline, with bounded memory.
+#[test]
+fn slow_endless_and_huge_bodies_end_within_the_timeout() {
+    let timeout = Duration::from_millis(1500);
+    let f = fetcher(timeout);
+    let start = Instant::now();
+    let r = f.fetch("slow.example", "/.well-known/webauthn", &HTTPS_ONLY);
+    assert!(
+        start.elapsed() < timeout + Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(r.error.map(|e| e.kind), Some(FetchErrorKind::Timeout));
+    assert!(r.body.is_empty());
+
+    let capped = FetchRules {
+        redirects: Redirects::HttpsOnly,
+        max_body_bytes: Some(256 * 1024),
+    };
+    let f = fetcher(Duration::from_secs(30));
+    for host in ["endless.example", "gigabyte.example"] {
+        let r = f.fetch(host, "/.well-known/webauthn", &capped);
+        assert!(r.truncated, "{host}");
+        assert_eq!(r.body.len(), 256 * 1024 + 1, "{host}");
+        let r = f.fetch(host, "/.well-known/webauthn", &HTTPS_ONLY);
+        let e = r.error.expect("error");
+        assert_eq!(e.kind, FetchErrorKind::BodyTooLarge, "{host}");
+        assert!(r.body.is_empty() && r.bytes == 0, "{host}");
+        assert!(
+            e.message.contains(&MAX_READ_BYTES.to_string()),
+            "{}",
+            e.message
+        );
+    }
+    let r = f.fetch("gigabyte.example", "/.well-known/webauthn", &HTTPS_ONLY);
+    assert!(r
+        .error
+        .unwrap()
+        .message
+        .contains("Content-Length: 1073741824"));
+}
+
+#[test]
+fn tls_and_connection_failures_are_network_errors() {
+    let s = server();
+    // A CA the server's certificates do not chain to.
+    let f = fetcher_with(
+        &support::other_ca_pem(),
+        &s.connect_to(),
+        Duration::from_secs(10),
+    );
+    let r = f.fetch("brand.example", "/.well-known/webauthn", &HTTPS_ONLY);
+    assert_eq!(r.error.map(|e| e.kind), Some(FetchErrorKind::Tls));
+
+    let port = support::closed_port();
+    let f = fetcher_with(
+        &s.ca_pem,
+        &format!("::127.0.0.1:{port}"),
+        Duration::from_secs(10),
+    );
+    let start = Instant::now();
+    let r = f.fetch("brand.example", "/.well-known/webauthn", &HTTPS_ONLY);
+    assert_eq!(r.error.map(|e| e.kind), Some(FetchErrorKind::Connect));
+    assert!(start.elapsed() < Duration::from_secs(10));
+
+    let r = fetch("close.example", &HTTPS_ONLY);
+    assert!(r.error.is_some());
+
+    // The verdicts fall back to the local check, and the probe reports the failure.
+    let origins = vec![
+        "https://brand.co.uk".to_owned(),
+        "https://login.brand.example".to_owned(),
+    ];
+    let request = ProbeRequest {
+        rp_id: "brand.example",
+        origins: &origins,
+        profiles: ProfileId::ALL,
+        android: false,
+        ios: false,
+    };
+    let report = probe(&f, &request, &PslSnapshots::builtin(), &mut |_| {}).expect("probe");
+    assert!(report.network_failure());
+    assert_eq!(reason(&report, 0, ProfileId::Spec), Reason::RpIdNotSuffix);
+    assert_eq!(report.origins[1].verdicts["spec"].verdict, Verdict::Accept);
+}
+
+#[test]
+fn a_malformed_rp_id_is_never_fetched() {
+    for bad in [
+        "exa mple.com",
+        "https://example.com",
+        "example.com/x",
+        "",
+        "192.0.2.1",
+    ] {
+        let request = ProbeRequest {
+            rp_id: bad,
+            origins: &[],
+            profiles: ProfileId::ALL,
+            android: false,
+            ios: false,
+        };
+        let f = fetcher(Duration::from_secs(1));
+        assert!(
+            probe(&f, &request, &PslSnapshots::builtin(), &mut |_| {}).is_err(),
+            "{bad}"
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! The deployments the probe tests fetch from, one host each (served by `Server`).
+
+use super::Reply;
+use std::time::Duration;
+
+/// The related-origins document of `brand.example`.
+pub const BRAND_DOC: &str = r#"{"origins":["https://brand.co.uk","https://www.brand.co.uk","https://brand.de","https://10.0.0.1","not a url"]}"#;
+
+/// Seven distinct labels: Chromium and the spec examine five.
+pub const SEVEN_LABELS: &str = r#"{"origins":["https://a.com","https://b.com","https://c.com","https://d.com","https://e.com","https://f.com","https://g.com"]}"#;
+
+/// What each host answers; every test host ends in `.example`.
+pub fn handler(host: &str, path: &str) -> Reply {
+    let doc = |body: &str| Reply::json(body.as_bytes().to_vec());
+    let redirect = |location: String| Reply::Redirect {
+        status: 302,
+        location,
+    };
+    match (host, path) {
+        ("brand.example", "/.well-known/webauthn") => doc(BRAND_DOC),
+        ("brand.example", "/.well-known/assetlinks.json") => doc(
+            r#"[{"relation":["delegate_permission/common.get_login_creds"],"target":{"namespace":"android_app","package_name":"com.example.app","sha256_cert_fingerprints":["00:11"]}}]"#,
+        ),
+        ("brand.example", "/.well-known/apple-app-site-association") => {
+            doc(r#"{"webcredentials":{"apps":["ABCDE12345.com.example.app"]}}"#)
+        }
+        ("spa.example", _) => Reply::ok(
+            "text/html; charset=utf-8",
+            b"<!doctype html><title>app</title><div id=root></div>".to_vec(),
+        ),
+        ("labels.example", _) => doc(SEVEN_LABELS),
+        ("charset.example", _) => Reply::ok(
+            "application/json; charset=utf-8",
+            br#"{"origins":["https://brand.co.uk"]}"#.to_vec(),
+        ),
+        ("upper.example", _) => Reply::ok(
+            "Application/JSON",
+            br#"{"origins":["https://brand.co.uk"]}"#.to_vec(),
+        ),
+        ("text.example", _) => Reply::ok(
+            "text/plain",
+            br#"{"origins":["https://brand.co.uk"]}"#.to_vec(),
+        ),
+        ("status203.example", _) => Reply::Full {
+            status: 203,
+            content_type: Some("application/json".into()),
+            body: br#"{"origins":["https://brand.co.uk"]}"#.to_vec(),
+        },
+        ("big.example", _) => {
+            let mut body = br#"{"origins":["https://brand.co.uk"]}"#.to_vec();
+            body.resize(300 * 1024, b' ');
+            Reply::json(body)
+        }
+        ("notjson.example", _) => Reply::json(b"origins: brand.co.uk".to_vec()),
+        ("moved.example", "/.well-known/webauthn") => {
+            redirect("https://cdn.moved.example/webauthn.json".into())
+        }
+        ("cdn.moved.example", _) => doc(r#"{"origins":["https://brand.co.uk"]}"#),
+        ("http-hop.example", _) => redirect("http://http-hop.example/webauthn.json".into()),
+        ("loop.example", "/.well-known/webauthn") => redirect("/a".into()),
+        ("loop.example", _) => redirect("/.well-known/webauthn".into()),
+        ("chain20.example" | "chain21.example", path) => {
+            let n: usize = path
+                .strip_prefix("/hop/")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            if host == "chain20.example" && n == 20 {
+                doc(r#"{"origins":["https://brand.co.uk"]}"#)
+            } else {
+                redirect(format!("/hop/{}", n + 1))
+            }
+        }
+        ("slow.example", _) => Reply::Slow {
+            tick: Duration::from_millis(100),
+        },
+        ("endless.example", _) => Reply::Endless,
+        ("gigabyte.example", _) => Reply::GigabyteLength,
+        ("close.example", _) => Reply::Close,
+        ("bigheader.example", _) => Reply::ok(
+            &format!("application/json; x={}", "a".repeat(100_000)),
+            br#"{"origins":[]}"#.to_vec(),
+        ),
+        ("badlocation.example", _) => redirect("https://[::1".into()),
+        _ => Reply::Full {
+            status: 404,
+            content_type: Some("text/html".into()),
+            body: b"not found".to_vec(),
+        },
+    }
+}
