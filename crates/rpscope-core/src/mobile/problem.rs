@@ -166,7 +166,7 @@ impl fmt::Display for Problem {
         match self {
             Problem::Redirected { file, to, hops } => write!(f, "{file} is redirected ({hops} redirect(s), first to `{to}`): Android's verifier and Apple's CDN fetch the file without following redirects"),
             Problem::BadStatus { file, status } => write!(f, "{file} is served with status {status}; the platform reads the file only from a 200 response"),
-            Problem::TooLarge { file, length, cap } => write!(f, "{file} is {length} bytes, over the {cap}-byte cap; it was not read"),
+            Problem::TooLarge { file, length, cap } => write!(f, "{file} has {length} bytes or more, over the {cap}-byte cap; it was not read"),
             Problem::Html { file, content_type } => write!(f, "{file} is an HTML page (Content-Type `{content_type}`), not the JSON file: typically a single-page app's fallback route answering 200 with index.html for a path it does not know"),
             Problem::BadContentType { file, content_type } => write!(f, "{file} is served with Content-Type `{content_type}`, not `application/json`"),
             Problem::NotJson { file, why } => write!(f, "{file} is not JSON: {why}"),
