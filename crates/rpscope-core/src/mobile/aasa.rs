@@ -5,10 +5,12 @@
 //! `webcredentials` with `apps` of App IDs `TEAMID.bundle.id`, served over https
 //! without redirects); Apple, App Search Programming Guide revision history
 //! 2016-04-01 (128 KB size limit); iOS apps present `https://<rp_id>` as their
-//! origin (Apple, "Supporting passkeys"). Field reports: open-chat-labs/open-chat#9241,
-//! Actual-Chat/actual-chat#4578 (an SPA answering the path with index.html);
-//! corbado/flutter-passkeys#121, #233, #199 ("application is not associated with
-//! domain", team id mismatch).
+//! origin (corbado/flutter-passkeys#199, f-23/react-native-passkey#26). Field
+//! reports: open-chat-labs/open-chat#9241 (an SPA fallback answering the path with
+//! 200 + HTML); peterferguson/react-native-passkeys#24 (a Team ID mismatch);
+//! corbado/flutter-passkeys#121, #233 and Actual-Chat/actual-chat#4578 ("not
+//! associated with domain" for causes outside the file: provisioning profile,
+//! entitlements, a name Apple's CDN cannot resolve).
 
 use super::assetlinks::{clip, kind};
 use super::problem::Lister;

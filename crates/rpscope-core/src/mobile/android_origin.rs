@@ -4,8 +4,8 @@
 //!
 //! Sources: Android Credential Manager, "Verify origin" (the origin of a native
 //! app's `clientDataJSON`); web-auth/webauthn-framework#393 (unpadded base64url);
-//! Yubico/java-webauthn-server#332 (servers that refuse the value, SHA-1 vs
-//! SHA-256 confusion).
+//! Yubico/java-webauthn-server#332 (a server that refuses the value when it is
+//! not configured).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;

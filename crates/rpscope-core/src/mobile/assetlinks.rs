@@ -6,9 +6,10 @@
 //! `package_name` and `sha256_cert_fingerprints`; `include` statements); Android
 //! Credential Manager, "Prerequisites" (relation
 //! `delegate_permission/common.get_login_creds` for passkeys; the file served as
-//! `application/json` over https without redirects). Field reports:
-//! android/identity-samples#88, #63, #46 ("RP ID cannot be validated");
-//! corbado/flutter-passkeys#148, #177; f-23/react-native-passkey#68.
+//! `application/json` over https without redirects). Field reports ("the incoming
+//! request cannot be validated", "RP ID cannot be validated"):
+//! android/identity-samples#88 (only `handle_all_urls`), #63;
+//! corbado/flutter-passkeys#148, #177; f-23/react-native-passkey#68 (a debug key).
 
 use super::android_origin::{apk_key_hash_origin, parse_fingerprint, APK_KEY_HASH_PREFIX};
 use super::problem::Lister;
