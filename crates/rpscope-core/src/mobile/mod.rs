@@ -205,3 +205,72 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Bodies near the shapes the readers expect, and arbitrary bytes.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        let pieces = prop::sample::select(vec![
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            ":",
+            "\"relation\"",
+            "\"target\"",
+            "\"namespace\"",
+            "\"android_app\"",
+            "\"package_name\"",
+            "\"sha256_cert_fingerprints\"",
+            "\"delegate_permission/common.get_login_creds\"",
+            "\"webcredentials\"",
+            "\"apps\"",
+            "\"ABCDE12345.com.example\"",
+            "\"F0:D0\"",
+            "null",
+            "7",
+            "<html>",
+            "\u{e9}",
+        ]);
+        prop_oneof![
+            prop::collection::vec(pieces, 0..40).prop_map(|p| p.concat().into_bytes()),
+            prop::collection::vec(any::<u8>(), 0..200),
+        ]
+    }
+
+    proptest! {
+        /// Any response reads without a panic; a body over the cap is refused
+        /// with `TooLarge` and nothing else is read from it.
+        #[test]
+        fn any_response_reads(
+            body in body(),
+            status in prop::sample::select(vec![200u16, 204, 301, 404]),
+            content_type in prop::sample::select(vec!["application/json", "text/html", "", "application/json; charset=utf-8"]),
+            length in prop::option::of(0u64..(1 << 21)),
+        ) {
+            let served = Served { status, content_type, body: &body, redirects: &[], length };
+            let android = assetlinks::read(&served);
+            let ios = aasa::read(&served);
+            for (file, problems, readable) in [
+                (MobileFile::AssetLinks, &android.problems, android.readable),
+                (MobileFile::Aasa, &ios.problems, ios.readable),
+            ] {
+                let over = status == 200 && served.len() > file.max_bytes() as u64;
+                prop_assert_eq!(
+                    problems.iter().any(|p| matches!(p, Problem::TooLarge { .. })),
+                    over
+                );
+                if over || status != 200 {
+                    prop_assert!(!readable);
+                }
+                for p in problems {
+                    prop_assert!(!p.to_string().is_empty() && !p.fix().is_empty());
+                }
+            }
+        }
+    }
+}
