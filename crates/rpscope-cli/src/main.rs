@@ -620,7 +620,7 @@ enum CorpusCommand {
     },
     /// Print the JSON Schemas of the case file and the report (or write them)
     Schema {
-        /// Write case-file.schema.json and report.schema.json into this directory
+        /// Write case-file.schema.json, mobile-file.schema.json and report.schema.json into this directory
         #[arg(long, value_name = "DIR")]
         write: Option<PathBuf>,
     },

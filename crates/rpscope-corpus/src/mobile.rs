@@ -42,7 +42,7 @@ use std::path::Path;
 pub const MAX_GENERATED_BYTES: usize = 64 << 20;
 
 /// Which file a topic's cases serve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileKind {
     /// `/.well-known/assetlinks.json`.
@@ -52,7 +52,7 @@ pub enum FileKind {
 }
 
 /// One `corpus/mobile/<topic>.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MobileTopic {
     /// The file every case serves.
@@ -65,7 +65,7 @@ pub struct MobileTopic {
 }
 
 /// One case.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MobileCase {
     /// `<topic>::<kebab-case-name>`.
@@ -92,7 +92,7 @@ pub struct MobileCase {
 }
 
 /// The response a case serves.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServedCase {
     /// The status (default 200).
@@ -127,7 +127,7 @@ fn json() -> String {
 }
 
 /// `head`, then `count` copies of `item` joined by `separator`, then `tail`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Generate {
     /// Before the items.

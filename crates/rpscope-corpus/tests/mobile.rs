@@ -73,3 +73,29 @@ fn malformed_cases_are_refused_with_the_case_named() {
         .to_string()
         .contains("no lint code"));
 }
+
+#[test]
+fn every_mobile_topic_validates_against_its_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schema/mobile-file.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("mobile")).unwrap() {
+        let path = entry.unwrap().path();
+        let value: serde_json::Value =
+            toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 2);
+    // A case without `served` is refused by the schema.
+    let bad = serde_json::json!({"file": "aasa", "description": "d", "case": [{"id": "x::y", "description": "d", "source": ["s"], "findings": [], "policy": {"rp_ids": ["a.com"], "origins": []}}]});
+    assert!(validator.iter_errors(&bad).next().is_some());
+}
