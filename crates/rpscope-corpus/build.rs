@@ -1,4 +1,5 @@
-//! Embeds the corpus (`corpus/flags.toml`, `corpus/cases/*.toml`, `corpus/measured/*.toml`)
+//! Embeds the corpus (`corpus/flags.toml`, `corpus/cases/*.toml`, `corpus/measured/*.toml`,
+//! `corpus/mobile/*.toml`)
 //! into the crate, so an installed `rpscope` carries the suite it was built with.
 //! `--corpus DIR` reads another.
 
@@ -17,6 +18,12 @@ fn main() {
         &corpus.join("measured"),
         "MEASURED_FILES",
         "measurement file",
+        &mut out,
+    );
+    embed_dir(
+        &corpus.join("mobile"),
+        "MOBILE_FILES",
+        "mobile association file topic",
         &mut out,
     );
     let flags = corpus.join("flags.toml");

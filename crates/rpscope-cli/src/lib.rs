@@ -2,6 +2,7 @@
 //! and benchmarks drive exactly what users run. `main.rs` only parses arguments.
 
 pub mod adapter;
+pub mod android_origin;
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod check;

@@ -1,6 +1,7 @@
 //! `rpscope lint FILE`: an RP's configuration, checked for what browsers and users will hit.
 
 use crate::{input, write_stdout, CliError, Exit};
+use rpscope_core::mobile::{MobileFile, Served};
 use rpscope_core::server::lint::{lint, Deployment, Finding, Severity};
 use rpscope_core::server::Policy;
 use rpscope_core::PslSnapshots;
@@ -50,6 +51,46 @@ pub struct WellKnownArgs<'a> {
     pub content_type: &'a str,
 }
 
+/// `--assetlinks FILE`, `--aasa FILE`, `--previous FILE`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MoreArgs<'a> {
+    /// `/.well-known/assetlinks.json` as served at the first RP ID.
+    pub assetlinks: Option<&'a Path>,
+    /// `/.well-known/apple-app-site-association` as served at the first RP ID.
+    pub aasa: Option<&'a Path>,
+    /// The configuration this one replaces.
+    pub previous: Option<&'a Path>,
+}
+
+/// A mobile association file read as a platform would: at most its cap and one
+/// byte more, so an oversized file is a finding (`*-too-large`) without being
+/// read whole.
+struct MobileBody {
+    bytes: Vec<u8>,
+    length: Option<u64>,
+}
+
+impl MobileBody {
+    fn read(path: &Path, file: MobileFile) -> Result<MobileBody, CliError> {
+        let cap = file.max_bytes() as u64;
+        let prefix = input::read_prefix(path, cap + 1)?;
+        let length = prefix
+            .truncated
+            .then(|| prefix.size.unwrap_or(prefix.bytes.len() as u64));
+        Ok(MobileBody {
+            bytes: prefix.bytes,
+            length,
+        })
+    }
+
+    fn served(&self) -> Served<'_> {
+        Served {
+            length: self.length,
+            ..Served::file(&self.bytes)
+        }
+    }
+}
+
 /// How `rpscope lint` prints its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Output {
@@ -67,16 +108,12 @@ pub enum Output {
 pub fn run(
     path: &Path,
     well_known: WellKnownArgs<'_>,
+    more: MoreArgs<'_>,
     output: Output,
     psl: &PslSnapshots,
 ) -> Result<Exit, CliError> {
     let text = input::read_text(path, &input::POLICY)?;
-    let config: Config = toml::from_str(&text).map_err(|e| {
-        CliError::new(format!(
-            "{} is not an RP configuration: {e}",
-            path.display()
-        ))
-    })?;
+    let config = parse_config(path, &text)?;
     let document_path = well_known.file.map(Path::to_path_buf).or_else(|| {
         config
             .deployment
@@ -88,17 +125,28 @@ pub fn run(
         Some(p) => Some(input::read_bytes(p, &input::WELL_KNOWN)?),
         None => None,
     };
-    let policy = Policy {
-        rp_ids: config.rp_ids,
-        origins: config.origins,
-        allow_cross_origin: config.allow_cross_origin,
-        top_origins: config.top_origins,
+    let assetlinks = more
+        .assetlinks
+        .map(|p| MobileBody::read(p, MobileFile::AssetLinks))
+        .transpose()?;
+    let aasa = more
+        .aasa
+        .map(|p| MobileBody::read(p, MobileFile::Aasa))
+        .transpose()?;
+    let previous = match more.previous {
+        Some(p) => Some(parse_config(p, &input::read_text(p, &input::POLICY)?)?.policy()),
+        None => None,
     };
+    let served_at = config.deployment.served_at.clone();
+    let policy = config.policy();
     let deployment = Deployment {
         well_known: document.as_deref(),
-        served_at: &config.deployment.served_at,
+        served_at: &served_at,
         well_known_status: Some(well_known.status),
         well_known_content_type: Some(well_known.content_type),
+        assetlinks: assetlinks.as_ref().map(MobileBody::served),
+        aasa: aasa.as_ref().map(MobileBody::served),
+        previous: previous.as_ref(),
     };
     let findings = lint(&policy, &deployment, psl.current());
     print(&findings, output, path, &text)?;
@@ -107,6 +155,26 @@ pub fn run(
     } else {
         Exit::Success
     })
+}
+
+fn parse_config(path: &Path, text: &str) -> Result<Config, CliError> {
+    toml::from_str(text).map_err(|e| {
+        CliError::new(format!(
+            "{} is not an RP configuration: {e}",
+            path.display()
+        ))
+    })
+}
+
+impl Config {
+    fn policy(self) -> Policy {
+        Policy {
+            rp_ids: self.rp_ids,
+            origins: self.origins,
+            allow_cross_origin: self.allow_cross_origin,
+            top_origins: self.top_origins,
+        }
+    }
 }
 
 fn print(findings: &[Finding], output: Output, path: &Path, text: &str) -> Result<(), CliError> {

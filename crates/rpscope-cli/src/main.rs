@@ -7,8 +7,8 @@
 #[cfg(feature = "browser")]
 use rpscope_cli::browser;
 use rpscope_cli::{
-    adapter, check, conformance, corpus, input, lint, matrix, probe, site, timeout_seconds, verify,
-    CliError, Exit,
+    adapter, android_origin, check, conformance, corpus, input, lint, matrix, probe, site,
+    timeout_seconds, verify, CliError, Exit,
 };
 use rpscope_corpus::report::{Detail, Format};
 use rpscope_corpus::Side;
@@ -76,6 +76,9 @@ enum Command {
     /// Fetch an RP ID's /.well-known/webauthn from the live deployment as each browser would, and decide origins on it
     #[command(after_long_help = PROBE_EXAMPLES)]
     Probe(ProbeArgs),
+    /// Print the android:apk-key-hash: origin an Android app signed with a certificate presents
+    #[command(after_long_help = ANDROID_ORIGIN_EXAMPLES)]
+    AndroidOrigin(AndroidOriginArgs),
     /// Run the conformance corpus against the built-in core or an implementation's adapter, and report
     #[command(after_long_help = CONFORMANCE_EXAMPLES)]
     Conformance(ConformanceArgs),
@@ -353,6 +356,15 @@ public suffixes or IPs, http origins other than localhost, origins not written a
 them, related-origins documents over 5 labels, wildcards that admit any subdomain, cross-origin
 settings that cannot work, and malformed android:apk-key-hash values. docs/lint.md lists every code.
 
+Mobile apps and migrations (docs/mobile.md):
+  rpscope lint rp.toml --assetlinks assetlinks.json   # get_login_creds, fingerprints, app origins both ways
+  rpscope lint rp.toml --aasa apple-app-site-association   # webcredentials.apps, HTML fallbacks, https://<rp_id>
+  rpscope lint new.toml --previous old.toml           # a changed RP ID strands every passkey
+
+The files are judged as served at https://{rp_ids[0]} with status 200 and application/json;
+a file over its cap (assetlinks.json 1 MiB, apple-app-site-association 128 KB) is a finding,
+and is not read whole.
+
 Exit codes: 0 no error (warnings allowed), 1 at least one error, 2 usage or input error.";
 
 #[derive(Args)]
@@ -370,6 +382,18 @@ struct LintArgs {
     /// The Content-Type the well-known document is served with
     #[arg(long, value_name = "TYPE", default_value = "application/json")]
     well_known_content_type: String,
+    /// /.well-known/assetlinks.json as served at the first RP ID (Android apps; read up to
+    /// 1 MiB)
+    #[arg(long, value_name = "FILE")]
+    assetlinks: Option<PathBuf>,
+    /// /.well-known/apple-app-site-association as served at the first RP ID (iOS apps; read up
+    /// to 128 KB)
+    #[arg(long, value_name = "FILE")]
+    aasa: Option<PathBuf>,
+    /// The configuration this one replaces: a dropped RP ID strands every passkey registered
+    /// under it (error), dropped origins are noted (at most 4 MiB)
+    #[arg(long, value_name = "FILE")]
+    previous: Option<PathBuf>,
     /// Print the findings as JSON (the same as --format json)
     #[arg(long, conflicts_with = "format")]
     json: bool,
@@ -377,6 +401,28 @@ struct LintArgs {
     /// the line of the configuration it concerns)
     #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json", "sarif"])]
     format: String,
+}
+
+const ANDROID_ORIGIN_EXAMPLES: &str = "\
+An Android app's clientDataJSON.origin is android:apk-key-hash: followed by the base64url (no
+padding) of the SHA-256 fingerprint of its signing certificate. List that origin in the RP's
+policy, and the fingerprint in /.well-known/assetlinks.json (docs/mobile.md).
+
+Examples:
+  keytool -list -v -keystore release.jks | grep SHA256
+  rpscope android-origin F0:D0:46:D0:BD:07:D1:15:2C:F3:65:16:FF:21:AB:11:5C:D8:D7:00:93:F3:B4:42:35:A6:AD:7F:11:5E:29:E1
+  android:apk-key-hash:8NBG0L0H0RUs82UW_yGrEVzY1wCT87RCNaatfxFeKeE
+
+Colon-separated or plain hex, either case. A 20-byte SHA-1 fingerprint (keytool prints both) is
+refused with that reason.
+
+Exit codes: 0 printed, 2 not a SHA-256 fingerprint.";
+
+#[derive(Args)]
+struct AndroidOriginArgs {
+    /// The SHA-256 fingerprint of the signing certificate (32 bytes as hex, with or without colons)
+    #[arg(value_name = "SHA256_FINGERPRINT")]
+    fingerprint: String,
 }
 
 #[derive(Args)]
@@ -574,7 +620,7 @@ enum CorpusCommand {
     },
     /// Print the JSON Schemas of the case file and the report (or write them)
     Schema {
-        /// Write case-file.schema.json and report.schema.json into this directory
+        /// Write case-file.schema.json, mobile-file.schema.json and report.schema.json into this directory
         #[arg(long, value_name = "DIR")]
         write: Option<PathBuf>,
     },
@@ -701,6 +747,11 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
                 status: args.well_known_status,
                 content_type: &args.well_known_content_type,
             },
+            lint::MoreArgs {
+                assetlinks: args.assetlinks.as_deref(),
+                aasa: args.aasa.as_deref(),
+                previous: args.previous.as_deref(),
+            },
             match (args.json, args.format.as_str()) {
                 (true, _) | (_, "json") => lint::Output::Json,
                 (_, "sarif") => lint::Output::Sarif,
@@ -708,6 +759,7 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
             },
             &psl,
         ),
+        Command::AndroidOrigin(args) => android_origin::run(&args.fingerprint),
         Command::Conformance(args) => {
             let (profile, side) = match args.profile.as_deref() {
                 None => (None, None),

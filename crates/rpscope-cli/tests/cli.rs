@@ -1058,3 +1058,180 @@ fn lint_sarif_is_valid_sarif_with_the_line_of_each_entry() {
             .unwrap()
             .contains("port")));
 }
+
+const FINGERPRINT: &str = "F0:D0:46:D0:BD:07:D1:15:2C:F3:65:16:FF:21:AB:11:5C:D8:D7:00:93:F3:B4:42:35:A6:AD:7F:11:5E:29:E1";
+// Computed independently: Python's base64.urlsafe_b64encode of the 32 bytes, `=` stripped.
+const APP_ORIGIN: &str = "android:apk-key-hash:8NBG0L0H0RUs82UW_yGrEVzY1wCT87RCNaatfxFeKeE";
+
+#[test]
+fn android_origin_prints_the_origin_or_exits_2() {
+    for fp in [
+        FINGERPRINT.to_string(),
+        FINGERPRINT.to_lowercase(),
+        FINGERPRINT.replace(':', ""),
+    ] {
+        let o = rpscope(&["android-origin", &fp], "");
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o), format!("{APP_ORIGIN}\n"));
+    }
+    let sha1 = "DA:39:A3:EE:5E:6B:4B:0D:32:55:BF:EF:95:60:18:90:AF:D8:07:09";
+    let o = rpscope(&["android-origin", sha1], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("SHA-1"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let o = rpscope(&["android-origin", "F0:D0:46"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("3 bytes"), "{}", stderr(&o));
+    let long = "A".repeat(100_000);
+    let o = rpscope(&["android-origin", &long], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).len() < 1000,
+        "the message quotes a clipped argument"
+    );
+}
+
+#[test]
+fn lint_reads_the_mobile_files_in_every_format() {
+    let config = temp_file(
+        "mobile.toml",
+        "rp_ids = [\"example.com\"]\norigins = [\n  \"https://example.com\",\n  \"android:apk-key-hash:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\n]\n",
+    );
+    let assetlinks = temp_file(
+        "mobile-assetlinks.json",
+        &format!(
+            r#"[{{"relation":["delegate_permission/common.get_login_creds"],"target":{{"namespace":"android_app","package_name":"com.example","sha256_cert_fingerprints":["{FINGERPRINT}"]}}}}]"#
+        ),
+    );
+    let aasa = temp_file("mobile-aasa", "<!DOCTYPE html><html><body></body></html>");
+    let args = |format: &str| {
+        rpscope(
+            &[
+                "lint",
+                config.to_str().unwrap(),
+                "--assetlinks",
+                assetlinks.to_str().unwrap(),
+                "--aasa",
+                aasa.to_str().unwrap(),
+                "--format",
+                format,
+            ],
+            "",
+        )
+    };
+    let o = args("human");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    for code in [
+        "error[assetlinks-origin-not-in-policy]",
+        "error[aasa-html]",
+        "warning[app-origin-not-in-assetlinks]",
+    ] {
+        assert!(text.contains(code), "{code}: {text}");
+    }
+    assert!(text.contains(APP_ORIGIN), "{text}");
+
+    let o = args("json");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let codes: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "assetlinks-origin-not-in-policy",
+            "aasa-html",
+            "app-origin-not-in-assetlinks"
+        ]
+    );
+
+    let o = args("sarif");
+    let log: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.iter_errors(&log).next().is_none());
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "app-origin-not-in-assetlinks")
+        .unwrap();
+    // Located at the policy's entry it names.
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        serde_json::json!(4)
+    );
+}
+
+#[test]
+fn lint_refuses_an_oversized_mobile_file_without_reading_it_whole() {
+    let config = temp_file(
+        "mobile-big.toml",
+        "rp_ids = [\"example.com\"]\norigins = [\"https://example.com\"]\n",
+    );
+    // /dev/zero never ends: only the cap and one byte are read.
+    let o = rpscope(
+        &[
+            "lint",
+            config.to_str().unwrap(),
+            "--aasa",
+            "/dev/zero",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("aasa-too-large"), "{}", stdout(&o));
+    let o = rpscope(
+        &[
+            "lint",
+            config.to_str().unwrap(),
+            "--assetlinks",
+            "/no/such.json",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn lint_previous_reports_a_changed_rp_id() {
+    let old = temp_file(
+        "previous-old.toml",
+        "rp_ids = [\"example.org\"]\norigins = [\"https://example.org\"]\n",
+    );
+    let new = temp_file(
+        "previous-new.toml",
+        "rp_ids = [\"example.com\"]\norigins = [\"https://example.com\"]\n",
+    );
+    let o = rpscope(
+        &[
+            "lint",
+            new.to_str().unwrap(),
+            "--previous",
+            old.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("error[rp-id-changed]"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("warning[origins-dropped]"));
+    let o = rpscope(
+        &[
+            "lint",
+            new.to_str().unwrap(),
+            "--previous",
+            new.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

@@ -8,6 +8,9 @@
 //!   a [`Profile`] (the spec, Chromium, Firefox).
 //! * [`server`]: what an RP checks after a ceremony (origin policy, compiled once,
 //!   matched without allocating), with the same reason codes.
+//! * [`mobile`]: the Android and iOS association files (`assetlinks.json`,
+//!   `apple-app-site-association`) judged from the bytes a fetcher hands in, and
+//!   the `android:apk-key-hash:` origin a signing certificate implies.
 //! * [`psl`]: the Public Suffix List, vendored and pinned, or loaded by the caller.
 //! * [`reason`]: the stable reason codes every verdict carries.
 //!
@@ -25,6 +28,7 @@
 #![warn(missing_docs)]
 
 pub mod client;
+pub mod mobile;
 pub mod profile;
 pub mod psl;
 pub mod server;

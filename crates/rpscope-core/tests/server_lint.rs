@@ -530,13 +530,263 @@ fn many_labels_are_counted_once_each() {
             ..Deployment::default()
         },
     );
-    assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(found[0].code.as_str(), "related-origins-over-label-limit");
+    // The document is also over Chromium's body cap: judged per profile even though
+    // no origin of the policy needs it.
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].code.as_str(), "related-origins-too-large");
+    assert!(found[0].message.contains("under the chromium profile"));
+    assert_eq!(found[1].code.as_str(), "related-origins-over-label-limit");
     assert!(
-        found[0]
+        found[1]
             .message
             .contains("names 10000 distinct registrable-domain labels (site0, site1, site2, site3, site4, site5, site6, site7, … and 9992 more)"),
         "{}",
-        found[0].message
+        found[1].message
     );
+}
+
+/// A document that no origin of the policy needs is still judged under every
+/// profile: the origins it lists rely on it.
+#[test]
+fn a_document_no_policy_origin_needs_is_still_judged_per_profile() {
+    let body = br#"{"origins":["https://example.co.uk"]}"#;
+    let judged = |status: Option<u16>, content_type: Option<&'static str>| {
+        findings(
+            &policy(&["example.com"], &["https://example.com"]),
+            &Deployment {
+                well_known: Some(body),
+                well_known_status: status,
+                well_known_content_type: content_type,
+                ..Deployment::default()
+            },
+        )
+    };
+    assert!(judged(None, None).is_empty());
+    let found = judged(None, Some("text/html"));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code.as_str(), "related-origins-bad-content-type");
+    let found = judged(Some(204), None);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .ends_with("under the spec and firefox profiles"),
+        "{}",
+        found[0]
+    );
+}
+
+/// Each profile's label limit comes from its data: the message names the
+/// profiles whose limit is exceeded and the limit each counts with.
+#[test]
+fn label_limits_are_read_from_each_profile() {
+    use rpscope_core::Profile;
+    let labels: Vec<String> = (0..7).map(|i| format!("\"https://l{i}.com\"")).collect();
+    let body = format!("{{\"origins\":[{}]}}", labels.join(","));
+    let found = findings(
+        &policy(&["example.com"], &["https://example.com"]),
+        &Deployment {
+            well_known: Some(body.as_bytes()),
+            ..Deployment::default()
+        },
+    );
+    let over: Vec<&str> = found
+        .iter()
+        .filter(|f| f.code.as_str() == "related-origins-over-label-limit")
+        .map(|f| f.message.as_str())
+        .collect();
+    // One finding per distinct limit among the profiles 7 labels exceed.
+    let mut limits: Vec<usize> = Profile::ALL
+        .iter()
+        .map(|p| p.related_origins.max_labels)
+        .filter(|m| *m < 7)
+        .collect();
+    limits.sort();
+    limits.dedup();
+    assert_eq!(over.len(), limits.len(), "{found:#?}");
+    for max in limits {
+        assert!(
+            over.iter()
+                .any(|m| m.ends_with(&format!("only the first {max}"))),
+            "{over:?}"
+        );
+    }
+}
+
+const FINGERPRINT: &str = "F0:D0:46:D0:BD:07:D1:15:2C:F3:65:16:FF:21:AB:11:5C:D8:D7:00:93:F3:B4:42:35:A6:AD:7F:11:5E:29:E1";
+const APP_ORIGIN: &str = "android:apk-key-hash:8NBG0L0H0RUs82UW_yGrEVzY1wCT87RCNaatfxFeKeE";
+
+fn assetlinks(relations: &[&str]) -> String {
+    serde_json::json!([{
+        "relation": relations,
+        "target": {"namespace": "android_app", "package_name": "com.example.app", "sha256_cert_fingerprints": [FINGERPRINT]},
+    }])
+    .to_string()
+}
+
+/// android/identity-samples#88: `handle_all_urls` alone; the policy admits the app.
+#[test]
+fn assetlinks_findings_name_the_file_at_the_rp_id() {
+    use rpscope_core::mobile::Served;
+    let body = assetlinks(&["delegate_permission/common.handle_all_urls"]);
+    let found = findings(
+        &policy(&["example.com"], &["https://example.com", APP_ORIGIN]),
+        &Deployment {
+            assetlinks: Some(Served::file(body.as_bytes())),
+            ..Deployment::default()
+        },
+    );
+    let got: Vec<(Severity, &str)> = found
+        .iter()
+        .map(|f| (f.severity, f.code.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Severity::Error, "assetlinks-no-get-login-creds"),
+            (Severity::Warning, "app-origin-not-in-assetlinks"),
+        ]
+    );
+    assert!(found[0].message.starts_with(
+        "https://example.com/.well-known/assetlinks.json has no android_app statement"
+    ));
+    assert!(found[0].message.contains("com.example.app declare(s) only"));
+
+    // With get_login_creds and a policy without the app origin: the other direction.
+    let body = assetlinks(&["delegate_permission/common.get_login_creds"]);
+    let found = findings(
+        &policy(&["example.com"], &["https://example.com"]),
+        &Deployment {
+            assetlinks: Some(Served::file(body.as_bytes())),
+            ..Deployment::default()
+        },
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code.as_str(), "assetlinks-origin-not-in-policy");
+    assert!(found[0].fix.contains(APP_ORIGIN));
+
+    // Both agree: clean.
+    let found = findings(
+        &policy(&["example.com"], &["https://example.com", APP_ORIGIN]),
+        &Deployment {
+            assetlinks: Some(Served::file(body.as_bytes())),
+            ..Deployment::default()
+        },
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// open-chat-labs/open-chat#9241: the SPA fallback; and the RP ID's origin iOS apps present.
+#[test]
+fn aasa_findings() {
+    use rpscope_core::mobile::Served;
+    let html = Served {
+        content_type: "text/html",
+        ..Served::file(b"<!doctype html><html><body><div id=root></div>")
+    };
+    let found = findings(
+        &policy(&["example.com"], &["https://example.com"]),
+        &Deployment {
+            aasa: Some(html),
+            ..Deployment::default()
+        },
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code.as_str(), "aasa-html");
+
+    let body =
+        br#"{"webcredentials": {"apps": ["ABCDE12345.com.example.app", "com.example.other"]}}"#;
+    let found = findings(
+        &policy(&["example.com"], &["https://www.example.com"]),
+        &Deployment {
+            aasa: Some(Served::file(body)),
+            ..Deployment::default()
+        },
+    );
+    let got: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(got, ["aasa-bad-app-id", "aasa-rp-id-origin-not-allowed"]);
+    assert!(found[1].message.contains("`https://example.com`"));
+
+    // The policy admits the RP ID's origin: clean.
+    let found = findings(
+        &policy(&["example.com"], &["https://example.com"]),
+        &Deployment {
+            aasa: Some(Served::file(
+                br#"{"webcredentials": {"apps": ["ABCDE12345.com.example.app"]}}"#,
+            )),
+            ..Deployment::default()
+        },
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// passkeydeveloper/passkeys.dev#452, w3c/webauthn#2350: a new RP ID strands every passkey.
+#[test]
+fn an_rp_id_change_is_an_error_and_dropped_origins_are_noted() {
+    let old = policy(
+        &["Example.com"],
+        &["https://example.com", "https://shop.example.com/"],
+    );
+    let new = policy(
+        &["example.net"],
+        &["https://example.net", "https://shop.example.com"],
+    );
+    let found = findings(
+        &new,
+        &Deployment {
+            previous: Some(&old),
+            ..Deployment::default()
+        },
+    );
+    let got: Vec<(Severity, &str)> = found
+        .iter()
+        .filter(|f| matches!(f.code.as_str(), "rp-id-changed" | "origins-dropped"))
+        .map(|f| (f.severity, f.code.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Severity::Error, "rp-id-changed"),
+            (Severity::Warning, "origins-dropped"),
+        ],
+        "{found:#?}"
+    );
+    let dropped = found
+        .iter()
+        .find(|f| f.code.as_str() == "origins-dropped")
+        .unwrap();
+    assert!(
+        dropped.message.starts_with("`https://example.com`"),
+        "{}",
+        dropped.message
+    );
+
+    // The same RP ID written in another case is no change; nothing dropped.
+    let found = findings(
+        &policy(&["example.com"], &["https://example.com"]),
+        &Deployment {
+            previous: Some(&policy(&["EXAMPLE.com"], &["https://EXAMPLE.com"])),
+            ..Deployment::default()
+        },
+    );
+    assert!(found.is_empty(), "{found:#?}");
+
+    // Many dropped origins: listed up to a cap, then counted.
+    let many: Vec<String> = (0..1000)
+        .map(|i| format!("https://h{i}.example.com"))
+        .collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let found = findings(
+        &policy(&["example.com"], &["https://example.com"]),
+        &Deployment {
+            previous: Some(&policy(&["example.com"], &many)),
+            ..Deployment::default()
+        },
+    );
+    assert_eq!(found.len(), rpscope_core::mobile::MAX_LISTED + 1);
+    assert!(found
+        .last()
+        .unwrap()
+        .message
+        .starts_with("984 more origins"));
 }

@@ -9,6 +9,7 @@
 //! * [`divergence`]: an implementation's known-divergence file.
 //! * [`report`]: human, JSON, JUnit and Markdown reports.
 //! * [`schema`]: the published JSON Schemas, generated from the types.
+//! * [`mobile`]: the mobile association file cases of `corpus/mobile/<topic>.toml`, and their runner.
 //! * [`psl_tests`]: the Public Suffix List's own tests, converted to cases.
 //! * [`seeds`]: fuzz seeds generated from the cases.
 //!
@@ -24,6 +25,7 @@ pub mod derive;
 pub mod divergence;
 pub mod lint;
 pub mod load;
+pub mod mobile;
 pub mod psl_tests;
 pub mod report;
 pub mod run;

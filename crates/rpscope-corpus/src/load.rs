@@ -21,7 +21,7 @@ pub const MAX_FILE_BYTES: u64 = 4 << 20;
 /// The most a corpus directory is read in all: 32 MiB.
 pub const MAX_TOTAL_BYTES: u64 = 32 << 20;
 
-mod embedded {
+pub(crate) mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 

@@ -1,4 +1,5 @@
-//! The JSON Schemas of the case file and the run report, generated from the types.
+//! The JSON Schemas of the case file, the mobile topic file and the run report,
+//! generated from the types.
 //!
 //! `corpus/schema/*.schema.json` are checked in; `rpscope corpus schema --write`
 //! regenerates them, and a test fails when they drift from the types.
@@ -12,6 +13,10 @@ pub fn all() -> Vec<(&'static str, String)> {
         (
             "case-file.schema.json",
             render::<TopicFile>("rpscope corpus topic file"),
+        ),
+        (
+            "mobile-file.schema.json",
+            render::<crate::mobile::MobileTopic>("rpscope mobile association file topic"),
         ),
         (
             "report.schema.json",

@@ -10,6 +10,7 @@ use crate::client::related_origins::{parse_document, registrable_origin_label};
 use crate::client::{
     check, validate_related_origins, ClientRequest, RelatedOriginsFailure, WellKnownResponse,
 };
+use crate::mobile::{aasa, assetlinks, MobileFile, Problem, Served, MAX_LISTED};
 use crate::profile::{HttpHosts, LabelCounting, NonStringEntry, Profile, RelatedOriginsRules};
 use crate::psl::PublicSuffixList;
 use crate::reason::Verdict;
@@ -94,6 +95,40 @@ lint_codes! {
     ServedOriginNotAllowed = ("served-origin-not-allowed", Error),
     /// a `served_at` entry is not a URL
     ServedAtInvalid = ("served-at-invalid", Error),
+    /// an RP ID of the previous configuration (`--previous`) is gone: every passkey registered under it is stranded
+    RpIdChanged = ("rp-id-changed", Error),
+    /// `assetlinks.json` is served with a status other than 200
+    AssetlinksBadStatus = ("assetlinks-bad-status", Error),
+    /// `assetlinks.json` is reached through a redirect, which Android does not follow
+    AssetlinksRedirected = ("assetlinks-redirected", Error),
+    /// `assetlinks.json` is served with a `Content-Type` other than `application/json`
+    AssetlinksBadContentType = ("assetlinks-bad-content-type", Error),
+    /// `assetlinks.json` is over 1 MiB (rpscope's bound; Google documents none) and was not read
+    AssetlinksTooLarge = ("assetlinks-too-large", Error),
+    /// `assetlinks.json` is not a JSON array of statements (HTML, not UTF-8, bad JSON, a malformed statement)
+    AssetlinksBadJson = ("assetlinks-bad-json", Error),
+    /// no `android_app` statement has `delegate_permission/common.get_login_creds` (`handle_all_urls` alone is for App Links)
+    AssetlinksNoGetLoginCreds = ("assetlinks-no-get-login-creds", Error),
+    /// a `sha256_cert_fingerprints` entry is not 32 colon-separated hex bytes (a SHA-1 fingerprint, the wrong length, not hex)
+    AssetlinksBadFingerprint = ("assetlinks-bad-fingerprint", Error),
+    /// `assetlinks.json` lets an app use the passkeys, but the policy does not admit the `android:apk-key-hash:` origin it presents
+    AssetlinksOriginNotInPolicy = ("assetlinks-origin-not-in-policy", Error),
+    /// `apple-app-site-association` is served with a status other than 200
+    AasaBadStatus = ("aasa-bad-status", Error),
+    /// `apple-app-site-association` is reached through a redirect, which Apple does not follow
+    AasaRedirected = ("aasa-redirected", Error),
+    /// `apple-app-site-association` is over 128 KB, Apple's documented limit
+    AasaTooLarge = ("aasa-too-large", Error),
+    /// `apple-app-site-association` is an HTML page (a single-page app's fallback route answering 200 with index.html)
+    AasaHtml = ("aasa-html", Error),
+    /// `apple-app-site-association` is not a JSON object of the file's shape
+    AasaBadJson = ("aasa-bad-json", Error),
+    /// `apple-app-site-association` has no `webcredentials.apps`: no iOS app may use the passkeys
+    AasaNoWebcredentials = ("aasa-no-webcredentials", Error),
+    /// a `webcredentials.apps` entry is not `TEAMID.bundle.id` (10-character Team ID)
+    AasaBadAppId = ("aasa-bad-app-id", Error),
+    /// iOS apps are declared, but the policy does not admit `https://<rp_id>`, the origin iOS apps present
+    AasaRpIdOriginNotAllowed = ("aasa-rp-id-origin-not-allowed", Error),
     /// an origin is written differently from what browsers send (trailing `/`, `:443`, case); string-comparing libraries will not match it
     OriginNotNormalForm = ("origin-not-normal-form", Warning),
     /// `http://*.localhost`: Chromium and Firefox allow it, the spec only `localhost`
@@ -112,6 +147,12 @@ lint_codes! {
     OriginUnknownScheme = ("origin-unknown-scheme", Warning),
     /// an `android:apk-key-hash:` value is not 43 unpadded base64url characters
     ApkKeyHashShape = ("apk-key-hash-shape", Warning),
+    /// an origin of the previous configuration (`--previous`) is no longer admitted
+    OriginsDropped = ("origins-dropped", Warning),
+    /// the policy admits an `android:apk-key-hash:` origin that no `get_login_creds` statement of `assetlinks.json` declares
+    AppOriginNotInAssetlinks = ("app-origin-not-in-assetlinks", Warning),
+    /// `apple-app-site-association` is served with a `Content-Type` other than `application/json`
+    AasaBadContentType = ("aasa-bad-content-type", Warning),
 }
 
 impl fmt::Display for LintCode {
@@ -164,6 +205,12 @@ pub struct Deployment<'a> {
     pub well_known_status: Option<u16>,
     /// The `Content-Type` the document is served with (`None`: `application/json`).
     pub well_known_content_type: Option<&'a str>,
+    /// `/.well-known/assetlinks.json` as served at `https://{rp_ids[0]}`.
+    pub assetlinks: Option<Served<'a>>,
+    /// `/.well-known/apple-app-site-association` as served at `https://{rp_ids[0]}`.
+    pub aasa: Option<Served<'a>>,
+    /// The configuration this one replaces: RP IDs and origins it drops are reported.
+    pub previous: Option<&'a Policy>,
 }
 
 /// The findings so far: each reported once, in the order first found.
@@ -319,6 +366,10 @@ pub fn lint(policy: &Policy, deployment: &Deployment<'_>, psl: &PublicSuffixList
         for url in deployment.served_at {
             check_served(url, compiled, &mut out);
         }
+    }
+    check_mobile(policy, compiled.as_ref().ok(), deployment, &mut out);
+    if let Some(previous) = deployment.previous {
+        check_previous(policy, previous, psl, &mut out);
     }
     if policy.allow_cross_origin && policy.top_origins.is_empty() {
         out.add(LintCode::CrossOriginWithoutTopOrigins, "`allow_cross_origin` is true but `top_origins` is empty: every cross-origin ceremony will be rejected".into(), "list the pages allowed to embed the RP in `top_origins`, or set `allow_cross_origin = false`".into());
@@ -736,8 +787,22 @@ fn check_related_origins(
     psl: &PublicSuffixList,
     out: &mut Findings,
 ) {
-    let Some(probe) = needy.first() else {
-        return;
+    // Status, content type, size and shape do not depend on the caller, so a
+    // document no origin of the policy needs is still judged under every profile
+    // (its own entries rely on it), with a stand-in caller.
+    let stand_in;
+    let probe = match needy.first() {
+        Some(probe) => probe,
+        None => {
+            let Ok(url) = Url::parse("https://caller.invalid") else {
+                return;
+            };
+            stand_in = Needy {
+                normal: String::new(),
+                origin: url.origin(),
+            };
+            &stand_in
+        }
     };
     let url = format!("https://{first}/.well-known/webauthn");
     let readings: Vec<(ProfileId, usize, Reading)> = Profile::ALL
@@ -832,6 +897,157 @@ fn check_related_origins(
     }
 }
 
+/// The lint code a mobile-file problem is reported under.
+pub fn mobile_code(problem: &Problem) -> LintCode {
+    use MobileFile::{Aasa, AssetLinks};
+    match problem {
+        Problem::Redirected {
+            file: AssetLinks, ..
+        } => LintCode::AssetlinksRedirected,
+        Problem::Redirected { file: Aasa, .. } => LintCode::AasaRedirected,
+        Problem::BadStatus {
+            file: AssetLinks, ..
+        } => LintCode::AssetlinksBadStatus,
+        Problem::BadStatus { file: Aasa, .. } => LintCode::AasaBadStatus,
+        Problem::TooLarge {
+            file: AssetLinks, ..
+        } => LintCode::AssetlinksTooLarge,
+        Problem::TooLarge { file: Aasa, .. } => LintCode::AasaTooLarge,
+        Problem::Html {
+            file: AssetLinks, ..
+        } => LintCode::AssetlinksBadJson,
+        Problem::Html { file: Aasa, .. } => LintCode::AasaHtml,
+        Problem::BadContentType {
+            file: AssetLinks, ..
+        } => LintCode::AssetlinksBadContentType,
+        Problem::BadContentType { file: Aasa, .. } => LintCode::AasaBadContentType,
+        Problem::NotJson {
+            file: AssetLinks, ..
+        }
+        | Problem::BadShape {
+            file: AssetLinks, ..
+        } => LintCode::AssetlinksBadJson,
+        Problem::NotJson { file: Aasa, .. } | Problem::BadShape { file: Aasa, .. } => {
+            LintCode::AasaBadJson
+        }
+        Problem::NoLoginCreds { .. } => LintCode::AssetlinksNoGetLoginCreds,
+        Problem::BadFingerprint { .. } => LintCode::AssetlinksBadFingerprint,
+        Problem::AppOriginNotInPolicy { .. } => LintCode::AssetlinksOriginNotInPolicy,
+        Problem::AppOriginNotInFile { .. } => LintCode::AppOriginNotInAssetlinks,
+        Problem::NoWebCredentials { .. } => LintCode::AasaNoWebcredentials,
+        Problem::BadAppId { .. } => LintCode::AasaBadAppId,
+        Problem::RpIdOriginNotAllowed { .. } => LintCode::AasaRpIdOriginNotAllowed,
+        Problem::Unlisted { like, .. } => mobile_code(like),
+    }
+}
+
+/// A mobile-file problem as a lint finding; `host` (the RP ID the file is
+/// served at) turns the file's path into its URL in the message.
+///
+/// ```
+/// use rpscope_core::mobile::{assetlinks, Served};
+/// use rpscope_core::server::lint::{mobile_finding, LintCode};
+/// let file = assetlinks::read(&Served::file(b"[]"));
+/// let finding = mobile_finding(&file.problems[0], Some("example.com"));
+/// assert_eq!(finding.code, LintCode::AssetlinksNoGetLoginCreds);
+/// assert!(finding.message.starts_with("https://example.com/.well-known/assetlinks.json has no"));
+/// ```
+pub fn mobile_finding(problem: &Problem, host: Option<&str>) -> Finding {
+    let code = mobile_code(problem);
+    let mut message = problem.to_string();
+    let mut fix = problem.fix();
+    if let Some(host) = host {
+        let path = problem.file().path();
+        let url = format!("https://{host}{path}");
+        message = message.replacen(path, &url, 1);
+        fix = fix.replacen(path, &url, 1);
+    }
+    Finding {
+        severity: code.severity(),
+        code,
+        message,
+        fix,
+    }
+}
+
+/// `--assetlinks` and `--aasa`: each file on its own, then against the policy.
+fn check_mobile(
+    policy: &Policy,
+    compiled: Option<&CompiledPolicy>,
+    deployment: &Deployment<'_>,
+    out: &mut Findings,
+) {
+    let host = policy.rp_ids.first().map(String::as_str);
+    let mut problems: Vec<Problem> = Vec::new();
+    if let Some(served) = &deployment.assetlinks {
+        let file = assetlinks::read(served);
+        problems.extend(file.problems.iter().cloned());
+        problems.extend(file.compare(&policy.origins));
+    }
+    if let Some(served) = &deployment.aasa {
+        let file = aasa::read(served);
+        problems.extend(file.problems.iter().cloned());
+        if let (Some(rp_id), Some(compiled)) = (host, compiled) {
+            problems.extend(file.compare(rp_id, compiled));
+        }
+    }
+    for problem in &problems {
+        let f = mobile_finding(problem, host);
+        out.add(f.code, f.message, f.fix);
+    }
+}
+
+/// `--previous`: RP IDs the new configuration drops strand every passkey
+/// registered under them; origins it drops stop working.
+///
+/// Sources: passkeydeveloper/passkeys.dev#452 (changing the RP ID strands every
+/// passkey), w3c/webauthn#2350 (no way to move credentials to another RP ID);
+/// WebAuthn L3 §6.1 (a credential is scoped to the RP ID it was created for).
+fn check_previous(policy: &Policy, previous: &Policy, psl: &PublicSuffixList, out: &mut Findings) {
+    let canonical = |id: &str| match url::Host::parse(id) {
+        Ok(url::Host::Domain(host)) => host.trim_end_matches('.').to_owned(),
+        _ => id.to_ascii_lowercase(),
+    };
+    let now: HashSet<String> = policy.rp_ids.iter().map(|id| canonical(id)).collect();
+    let new_list = if policy.rp_ids.is_empty() {
+        "none".to_owned()
+    } else {
+        policy.rp_ids.join(", ")
+    };
+    for old in &previous.rp_ids {
+        if now.contains(&canonical(old)) {
+            continue;
+        }
+        out.add(LintCode::RpIdChanged,
+            format!("the previous configuration's RP ID `{old}` is gone (now: {new_list}): a passkey is bound to the RP ID it was created for, so every passkey registered under `{old}` can no longer sign in (passkeydeveloper/passkeys.dev#452, w3c/webauthn#2350)"),
+            format!("keep `{old}` in `rp_ids` (new domains can use it through https://{old}/.well-known/webauthn), or plan a migration: sign users in another way and register new passkeys under the new RP ID"),
+        );
+    }
+    let normal = |text: &str| match Pattern::parse(text, psl) {
+        Ok(p) => p.to_string(),
+        Err(_) => text.to_owned(),
+    };
+    let kept: HashSet<String> = policy.origins.iter().map(|o| normal(o)).collect();
+    let dropped: Vec<String> = previous
+        .origins
+        .iter()
+        .map(|o| normal(o))
+        .filter(|o| !kept.contains(o))
+        .collect();
+    for origin in dropped.iter().take(MAX_LISTED) {
+        out.add(LintCode::OriginsDropped,
+            format!("`{origin}` was admitted by the previous configuration and is not any more: ceremonies there will fail the origin check"),
+            format!("add `{origin}` back to `origins` if users still reach the RP there"),
+        );
+    }
+    if dropped.len() > MAX_LISTED {
+        out.add(LintCode::OriginsDropped,
+            format!("{} more origins of the previous configuration are not admitted any more (not listed)", dropped.len() - MAX_LISTED),
+            "compare the two `origins` lists".into(),
+        );
+    }
+}
+
 fn check_served(url: &str, compiled: &CompiledPolicy, out: &mut Findings) {
     let Ok(parsed) = url::Url::parse(url) else {
         out.add(
@@ -897,10 +1113,20 @@ fn check_label_counts(
             labels.push(label.to_owned());
         }
     }
-    let max = Profile::SPEC.related_origins.max_labels;
     let url = format!("https://{first}/.well-known/webauthn");
-    let fix = format!("keep at most {max} labels (brand and country domains that share a label, like example.com and example.co.uk, count once)");
-    if labels.len() > max {
+    // Each profile's own limit: every profile whose limit the distinct labels
+    // exceed, grouped by limit.
+    let mut over: Vec<(usize, Vec<ProfileId>)> = Vec::new();
+    for p in Profile::ALL {
+        let max = p.related_origins.max_labels;
+        if labels.len() > max {
+            match over.iter_mut().find(|(m, _)| *m == max) {
+                Some((_, ids)) => ids.push(p.id),
+                None => over.push((max, vec![p.id])),
+            }
+        }
+    }
+    if !over.is_empty() {
         let mut list = labels
             .iter()
             .take(LISTED_LABELS)
@@ -910,23 +1136,34 @@ fn check_label_counts(
         if labels.len() > LISTED_LABELS {
             list.push_str(&format!(", … and {} more", labels.len() - LISTED_LABELS));
         }
-        out.add(LintCode::RelatedOriginsOverLabelLimit,
-            format!("{url} names {} distinct registrable-domain labels ({list}); browsers consider only the first {max}", labels.len()),
-            fix,
-        );
+        for (max, ids) in &over {
+            let who = if ids.len() == Profile::ALL.len() {
+                "browsers consider".to_owned()
+            } else {
+                format!("{} considers", the_profiles(ids))
+            };
+            out.add(LintCode::RelatedOriginsOverLabelLimit,
+                format!("{url} names {} distinct registrable-domain labels ({list}); {who} only the first {max}", labels.len()),
+                format!("keep at most {max} labels (brand and country domains that share a label, like example.com and example.co.uk, count once)"),
+            );
+        }
         return;
     }
-    let every_entry: Vec<ProfileId> = Profile::ALL
-        .iter()
-        .filter(|p| {
-            p.related_origins.label_counting == LabelCounting::EveryEntry
-                && labelled_entries > p.related_origins.max_labels
-        })
-        .map(|p| p.id)
-        .collect();
-    if !every_entry.is_empty() {
+    // Profiles that count every entry, not distinct labels, each against its own limit.
+    let mut every_entry: Vec<(usize, Vec<ProfileId>)> = Vec::new();
+    for p in Profile::ALL {
+        let rules = &p.related_origins;
+        if rules.label_counting == LabelCounting::EveryEntry && labelled_entries > rules.max_labels
+        {
+            match every_entry.iter_mut().find(|(m, _)| *m == rules.max_labels) {
+                Some((_, ids)) => ids.push(p.id),
+                None => every_entry.push((rules.max_labels, vec![p.id])),
+            }
+        }
+    }
+    for (max, ids) in &every_entry {
         out.add(LintCode::RelatedOriginsOverLabelLimit,
-            format!("{url} has {labelled_entries} entries with a registrable-domain label; {} counts every entry, not distinct labels, and considers only the first {max}", the_profiles(&every_entry)),
+            format!("{url} has {labelled_entries} entries with a registrable-domain label; {} counts every entry, not distinct labels, and considers only the first {max}", the_profiles(ids)),
             format!("keep at most {max} entries, or put the origins that need the document first"),
         );
     }
