@@ -93,6 +93,16 @@ impl<T: Copy + PartialEq> PerProfile<T> {
         self.overrides.get(&profile).copied().or(self.default)
     }
 
+    /// Whether `profile` is named explicitly (not only covered by the default).
+    pub fn names(&self, profile: ProfileId) -> bool {
+        self.overrides.contains_key(&profile)
+    }
+
+    /// Gives `profile` its own value, replacing any override it had.
+    pub fn set(&mut self, profile: ProfileId, value: T) {
+        self.overrides.insert(profile, value);
+    }
+
     /// The profiles of [`ProfileId::ALL`] this value gives nothing for.
     pub fn missing(&self) -> impl Iterator<Item = ProfileId> + '_ {
         ProfileId::ALL
