@@ -139,9 +139,17 @@ fn check_client(case: &ClientCase, problem: &mut impl FnMut(String)) {
     if case.well_known.is_some() && !has_flag(&case.flags, "related-origins") {
         problem("a case with `well_known` must carry the `related-origins` flag".into());
     }
-    if !case.expected.is_uniform() && !has_flag(&case.flags, "browser-divergence") {
+    // `acceptable` claims no divergence: only decided outcomes that differ do.
+    let decided = || {
+        ProfileId::ALL
+            .iter()
+            .filter_map(|&p| case.expected.get(p))
+            .filter(|&o| o != Outcome::Acceptable)
+    };
+    let diverges = decided().any(|o| decided().any(|other| other != o));
+    if diverges && !has_flag(&case.flags, "browser-divergence") {
         problem(
-            "profiles expect different outcomes, so the case must carry `browser-divergence`"
+            "profiles expect different verdicts (accept and reject), so the case must carry `browser-divergence`"
                 .into(),
         );
     }

@@ -407,7 +407,10 @@ impl Corpus {
                 }
             };
             match toml::from_str::<TopicFile>(&text) {
-                Ok(file) => {
+                Ok(mut file) => {
+                    if let TopicFile::Client(topic) = &mut file {
+                        topic.apply_profile_defaults();
+                    }
                     topics.push(Topic { name, origin, file });
                     texts.push(text);
                 }

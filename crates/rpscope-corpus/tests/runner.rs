@@ -262,7 +262,7 @@ body = "{}"
         "demo::Bad_Name: `spec` expects `acceptable`, so it cannot name the reason",
         "demo::Bad_Name: an `acceptable` expectation needs a `note`",
         "demo::dup: `spec` expects `accept`, but the reason `rp-id-not-suffix` means `reject`",
-        "demo::dup: profiles expect different outcomes, so the case must carry `browser-divergence`",
+        "demo::dup: profiles expect different verdicts (accept and reject), so the case must carry `browser-divergence`",
         "demo::dup: duplicate id",
         "demo::no-flag: a case with `well_known` must carry the `related-origins` flag",
     ] {
