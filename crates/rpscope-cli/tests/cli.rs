@@ -80,7 +80,7 @@ fn check_exit_codes_are_accept_0_reject_1_error_2() {
     assert_eq!(profile.status.code(), Some(2));
     assert!(
         stderr(&profile).contains("invalid value 'safari' for '--profile <PROFILE>'")
-            && stderr(&profile).contains("[possible values: spec, chromium, firefox]"),
+            && stderr(&profile).contains("[possible values: spec, chromium, firefox, webkit]"),
         "{}",
         stderr(&profile)
     );
