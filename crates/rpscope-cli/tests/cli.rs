@@ -745,7 +745,7 @@ fn lint_takes_the_documents_status_content_type_and_size_into_account() {
     let o = lint(&["--well-known-status", "204"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).contains("error[related-origins-bad-status]: https://example.com/.well-known/webauthn is served with status 204, which is not accepted under the spec and firefox profiles"),
+        stdout(&o).contains("error[related-origins-bad-status]: https://example.com/.well-known/webauthn is served with status 204, which is not accepted under the spec, firefox and webkit profiles"),
         "{}",
         stdout(&o)
     );

@@ -244,7 +244,8 @@ mod tests {
         assert!(all.is_uniform());
 
         let each =
-            parse(r#"{ spec = "reject", chromium = "accept", firefox = "acceptable" }"#).unwrap();
+            parse(r#"{ spec = "reject", chromium = "accept", firefox = "acceptable", webkit = "reject" }"#)
+                .unwrap();
         assert_eq!(each.get(ProfileId::Chromium), Some(Outcome::Accept));
         assert_eq!(each.missing().count(), 0);
         assert!(!each.is_uniform());
@@ -261,7 +262,7 @@ mod tests {
         let partial = parse(r#"{ spec = "reject" }"#).unwrap();
         assert_eq!(
             partial.missing().collect::<Vec<_>>(),
-            [ProfileId::Chromium, ProfileId::Firefox]
+            [ProfileId::Chromium, ProfileId::Firefox, ProfileId::Webkit]
         );
         assert!(parse("{}").is_err());
     }

@@ -9,7 +9,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A client profile: the spec read literally, or one browser as measured.
+/// A client profile: the spec read literally, or one browser as read from its sources
+/// (and measured, for Chromium and Firefox).
 ///
 /// Serialised as its name (`"spec"`, `"chromium"`, `"firefox"`, `"webkit"`).
 #[derive(
@@ -66,7 +67,7 @@ impl ProfileId {
             ProfileId::Chromium => "Chromium 156 as read from its sources and measured",
             ProfileId::Firefox => "Firefox ESR 153 as read from its sources and measured",
             ProfileId::Webkit => {
-                "WebKit (Safari) related origins as read from WebKit's open-source code (2026); local RP ID rules as the spec; not measured"
+                "WebKit (Safari): related origins as read from the open-source WebKit code (2026), local RP ID rules as the spec; not measured"
             }
         }
     }

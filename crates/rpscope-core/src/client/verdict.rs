@@ -157,7 +157,7 @@ impl fmt::Display for Explanation<'_> {
                             ),
                             RelatedOriginsFailure::CandidateLimit { max_candidates } => write!(
                                 f,
-                                "has more than {max_candidates} entries with a label, and the {profile} profile stops after examining {max_candidates} without reaching the caller's origin."
+                                "has more than {max_candidates} entries with a label; the {profile} profile stops after examining {max_candidates}, before the caller's origin."
                             ),
                         }
                     }
