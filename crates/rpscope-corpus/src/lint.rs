@@ -42,6 +42,20 @@ pub fn lint(corpus: &Corpus) -> Vec<Finding> {
                 message: format!("the topic name `{}` is not kebab-case", topic.name),
             });
         }
+        if let crate::case::TopicFile::Client(file) = &topic.file {
+            for (profile, default) in &file.profile_default {
+                if default.note.trim().is_empty() {
+                    findings.push(Finding {
+                        file: topic.origin.clone(),
+                        id: None,
+                        message: format!(
+                            "`[profile_default.{profile}]` needs a `note` saying why every case it covers expects `{}`",
+                            default.expected
+                        ),
+                    });
+                }
+            }
+        }
         let cases = corpus.cases_of(topic);
         if cases.is_empty() {
             findings.push(Finding {

@@ -281,6 +281,21 @@ note = "named"
     std::fs::remove_dir_all(&dir).ok();
     let all: String = err.iter().map(|e| e.to_string()).collect();
     assert!(all.contains("missing field `note`"), "{all}");
+
+    let blank = corpus(
+        r#"
+[profile_default.webkit]
+expected = "acceptable"
+note = " "
+"#,
+    );
+    let messages: Vec<String> = lint::lint(&blank).iter().map(|f| f.to_string()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`[profile_default.webkit]` needs a `note`")),
+        "{messages:?}"
+    );
 }
 
 #[test]

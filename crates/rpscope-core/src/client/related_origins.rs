@@ -5,7 +5,7 @@
 //! RP ID is not a registrable suffix of the caller. The client fetches
 //! `https://{rpId}/.well-known/webauthn`; rpscope never fetches anything, it is
 //! handed the response ([`WellKnownResponse`]) and runs the validation steps on
-//! it, with the profile's status, content-type, size and label rules.
+//! it, with the profile's status, content-type, size, entry and label rules.
 
 use crate::client::mime::{essence_is_json, exactly_json_ignoring_case};
 use crate::profile::{
