@@ -11,12 +11,12 @@ use rpscope_core::{Profile, PslSnapshots, PublicSuffixList};
 use std::hint::black_box;
 
 /// A realistic mix: mostly local accepts and rejects over varied hosts, some
-/// IP callers, some related-origins documents, all three profiles.
+/// IP callers, some related-origins documents, every profile.
 fn workload(lines: usize) -> Vec<u8> {
-    let profiles = ["spec", "chromium", "firefox"];
+    let profiles = ["spec", "chromium", "firefox", "webkit"];
     let mut out = String::new();
     for i in 0..lines {
-        let p = profiles[i % 3];
+        let p = profiles[i % profiles.len()];
         let line = match i % 10 {
             0..=3 => format!(
                 r#"{{"id":"a{i}","origin":"https://app{i}.login.example{}.com:{}","rp_id":"example{}.com","profile":"{p}"}}"#,

@@ -80,7 +80,7 @@ fn check_exit_codes_are_accept_0_reject_1_error_2() {
     assert_eq!(profile.status.code(), Some(2));
     assert!(
         stderr(&profile).contains("invalid value 'safari' for '--profile <PROFILE>'")
-            && stderr(&profile).contains("[possible values: spec, chromium, firefox]"),
+            && stderr(&profile).contains("[possible values: spec, chromium, firefox, webkit]"),
         "{}",
         stderr(&profile)
     );
@@ -745,7 +745,7 @@ fn lint_takes_the_documents_status_content_type_and_size_into_account() {
     let o = lint(&["--well-known-status", "204"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).contains("error[related-origins-bad-status]: https://example.com/.well-known/webauthn is served with status 204, which is not accepted under the spec and firefox profiles"),
+        stdout(&o).contains("error[related-origins-bad-status]: https://example.com/.well-known/webauthn is served with status 204, which is not accepted under the spec, firefox and webkit profiles"),
         "{}",
         stdout(&o)
     );

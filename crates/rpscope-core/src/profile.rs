@@ -155,6 +155,14 @@ pub enum ContentTypeRule {
     /// The header must contain the substring `application/json` (Firefox
     /// `WebAuthnRelatedOriginFetcher`).
     ContainsJson,
+    /// The value, stripped of surrounding HTTP whitespace, must be exactly
+    /// `application/json` compared ASCII case-insensitively: `APPLICATION/JSON`
+    /// passes, any parameter fails (WebKit `WellKnownOriginList.cpp`
+    /// `isWellKnownResponseAcceptable`, `equalLettersIgnoringASCIICase`; WebKit
+    /// PR #72038, bug 321380). Whether WebKit hands it the header or the MIME type
+    /// without parameters is not settled by the source read, so
+    /// `; charset=utf-8` is `acceptable` for `webkit` in the corpus.
+    ExactlyJsonIgnoringCase,
 }
 
 /// How the label limit counts entries of a related-origins document.
@@ -192,6 +200,11 @@ pub struct RelatedOriginsRules {
     pub content_type: ContentTypeRule,
     /// The largest body the client reads, in bytes (`None`: no cap).
     pub max_body_bytes: Option<usize>,
+    /// How many entries with a registrable-origin label the client examines
+    /// before it stops looking (`None`: no limit). Entries that do not parse or
+    /// have no label are not counted; entries skipped at the label limit are
+    /// (WebKit `WellKnownOriginList.h` `maxCandidates`).
+    pub max_candidates: Option<usize>,
     /// maxLabels: how many registrable-origin labels are considered (at least 5).
     pub max_labels: usize,
     /// How labels are counted against `max_labels`.
@@ -242,6 +255,7 @@ impl Profile {
             status: StatusRule::Exactly200,
             content_type: ContentTypeRule::EssenceIsJson,
             max_body_bytes: None,
+            max_candidates: None,
             max_labels: 5,
             label_counting: LabelCounting::DistinctLabels,
             non_string_entry: NonStringEntry::FailsDocument,
@@ -266,6 +280,7 @@ impl Profile {
             status: StatusRule::Any2xx,
             content_type: ContentTypeRule::EssenceIsJson,
             max_body_bytes: Some(1 << 18),
+            max_candidates: None,
             max_labels: 5,
             label_counting: LabelCounting::DistinctLabels,
             non_string_entry: NonStringEntry::FailsWhenReached,
@@ -288,14 +303,66 @@ impl Profile {
             status: StatusRule::Exactly200,
             content_type: ContentTypeRule::ContainsJson,
             max_body_bytes: None,
+            max_candidates: None,
             max_labels: 5,
             label_counting: LabelCounting::EveryEntry,
             non_string_entry: NonStringEntry::FailsDocument,
         },
     };
 
+    /// WebKit (Safari), modelled from source and not measured.
+    ///
+    /// Related Origin Requests follow WebKit's open-source list and fetcher (WebKit
+    /// PR #72038, bug 321380, 2026: `Source/WebCore/Modules/webauthn/WellKnownOriginList.{h,cpp}`,
+    /// `Source/WebKit/UIProcess/WebAuthentication/WellKnownResourceFetcher.cpp`).
+    /// Safari's local RP ID check runs in AuthenticationServices (closed source since
+    /// WebKit PR #23548, bug 268426), so the local switches are the spec's and the
+    /// corpus marks the cases they decide `acceptable` for `webkit`. The one local
+    /// rule open-source WebCore decides, an IP-address caller refused with
+    /// SecurityError (`AuthenticatorCoordinator.cpp`), is the spec's as well.
+    pub const WEBKIT: Profile = Profile {
+        id: ProfileId::Webkit,
+        psl: ProfileId::Webkit.psl_snapshot(),
+        http_hosts: HttpHosts::LocalhostOnly,
+        trailing_dot: TrailingDot::Significant,
+        rp_id_spelling: RpIdSpelling::Canonicalized,
+        ip_rp_id: IpRpId::RejectBeforeFetch,
+        suffix_host: SuffixHost::MayClaimItself,
+        leading_dot_rp_id: LeadingDotRpId::Invalid,
+        // The spec's: Safari's caller check is closed code (AuthenticationServices).
+        empty_label_host: EmptyLabelHost::Invalid,
+        related_origins: RelatedOriginsRules {
+            // `isWellKnownRedirectAllowed`: every hop must be https
+            // (`willPerformHTTPRedirection`, "InsecureRedirect").
+            redirects: RedirectRule::HttpsOnly,
+            // `isWellKnownResponseAcceptable`: `httpStatusCode == 200`.
+            status: StatusRule::Exactly200,
+            content_type: ContentTypeRule::ExactlyJsonIgnoringCase,
+            // `defaultWellKnownMaxResourceSize` = 64 * 1024.
+            max_body_bytes: Some(64 << 10),
+            // `WellKnownOriginListPolicy::maxCandidates` = 100.
+            max_candidates: Some(100),
+            // `maxRegistrableOriginLabels` = 5; `labelsSeen` is appended to only
+            // when the label is new, after the match test. With distinct labels the
+            // order of test and record decides nothing (a match returns at once),
+            // so this is `DistinctLabels`, as Chromium.
+            max_labels: 5,
+            label_counting: LabelCounting::DistinctLabels,
+            // One revision of `WellKnownOriginList.cpp` refuses the whole document
+            // (`parseCandidatesArray`), another skips non-strings
+            // (`NonStringEntriesAreSkipped`); which one ships is unverified, and the
+            // corpus marks such cases `acceptable` for `webkit`. The spec's rule.
+            non_string_entry: NonStringEntry::FailsDocument,
+        },
+    };
+
     /// Every built-in profile, in the order of [`ProfileId::ALL`].
-    pub const ALL: &'static [Profile] = &[Profile::SPEC, Profile::CHROMIUM, Profile::FIREFOX];
+    pub const ALL: &'static [Profile] = &[
+        Profile::SPEC,
+        Profile::CHROMIUM,
+        Profile::FIREFOX,
+        Profile::WEBKIT,
+    ];
 
     /// The rules of a profile.
     ///

@@ -197,7 +197,29 @@ fn reason_table() -> Vec<Row> {
             ),
             RelatedOriginsLabelLimit,
         ),
+        (
+            Profile::WEBKIT,
+            "https://example.co.uk",
+            Some("example.com"),
+            // The table holds 'static responses: a test may leak one document.
+            wk(
+                200,
+                JSON,
+                Box::leak(webkit_candidates(101).into_boxed_str()),
+            ),
+            RelatedOriginsCandidateLimit,
+        ),
     ]
+}
+
+/// A document whose caller entry (`https://example.co.uk`) follows `before - 1`
+/// entries that share its label `example` (so no label limit is ever reached).
+fn webkit_candidates(before: usize) -> String {
+    let mut entries: Vec<String> = (1..before)
+        .map(|n| format!(r#""https://s{n}.example.com""#))
+        .collect();
+    entries.push(r#""https://example.co.uk""#.to_owned());
+    format!(r#"{{"origins":[{}]}}"#, entries.join(","))
 }
 
 #[test]
@@ -449,6 +471,83 @@ fn divergence_related_origins_status_content_type_and_size() {
     assert_eq!(
         r(&Profile::FIREFOX, wk(200, JSON, &big)),
         Reason::RelatedOriginsMatch
+    );
+}
+
+/// WebKit's `WellKnownOriginList.{h,cpp}` (WebKit PR #72038, bug 321380): status exactly
+/// 200, `application/json` compared ASCII case-insensitively with no parameters, a
+/// 64 KiB cap and at most 100 labelled entries examined.
+#[test]
+fn webkit_related_origins_limits() {
+    let o = "https://example.co.uk";
+    let r = |p: &Profile, w| decide(p, o, Some("example.com"), w);
+    let w = &Profile::WEBKIT;
+    assert_eq!(r(w, wk(200, JSON, LISTS_UK)), Reason::RelatedOriginsMatch);
+    assert_eq!(
+        r(w, wk(204, JSON, LISTS_UK)),
+        Reason::RelatedOriginsBadStatus
+    );
+    assert_eq!(
+        r(w, wk(200, "APPLICATION/JSON", LISTS_UK)),
+        Reason::RelatedOriginsMatch
+    );
+    assert_eq!(
+        r(w, wk(200, "application/json; charset=utf-8", LISTS_UK)),
+        Reason::RelatedOriginsBadContentType
+    );
+    assert_eq!(
+        r(
+            &Profile::CHROMIUM,
+            wk(200, "application/json; charset=utf-8", LISTS_UK)
+        ),
+        Reason::RelatedOriginsMatch
+    );
+    // 64 KiB is read, one byte more is not; Chromium reads up to 256 KiB.
+    let at_cap = format!("{LISTS_UK}{}", " ".repeat((64 << 10) - LISTS_UK.len()));
+    assert_eq!(r(w, wk(200, JSON, &at_cap)), Reason::RelatedOriginsMatch);
+    let over = format!("{at_cap} ");
+    assert_eq!(r(w, wk(200, JSON, &over)), Reason::RelatedOriginsTooLarge);
+    assert_eq!(
+        r(&Profile::CHROMIUM, wk(200, JSON, &over)),
+        Reason::RelatedOriginsMatch
+    );
+    // The 100th labelled entry is examined, the 101st is not.
+    let (hundred, hundred_one, one_fifty) = (
+        webkit_candidates(100),
+        webkit_candidates(101),
+        webkit_candidates(150),
+    );
+    assert_eq!(r(w, wk(200, JSON, &hundred)), Reason::RelatedOriginsMatch);
+    assert_eq!(
+        r(w, wk(200, JSON, &hundred_one)),
+        Reason::RelatedOriginsCandidateLimit
+    );
+    assert_eq!(
+        r(&Profile::CHROMIUM, wk(200, JSON, &one_fifty)),
+        Reason::RelatedOriginsMatch
+    );
+    // Entries without a label do not count toward the 100.
+    let unlabelled = hundred.replacen(
+        r#"{"origins":["#,
+        &format!(r#"{{"origins":[{}"#, r#""not a url","#.repeat(30)),
+        1,
+    );
+    assert_eq!(
+        r(w, wk(200, JSON, &unlabelled)),
+        Reason::RelatedOriginsMatch
+    );
+    // An http hop fails the fetch.
+    assert_eq!(
+        r(
+            w,
+            Some(WellKnownResponse {
+                status: 200,
+                content_type: JSON,
+                body: LISTS_UK.as_bytes(),
+                redirects: http_hop(),
+            })
+        ),
+        Reason::RelatedOriginsBadRedirect
     );
 }
 

@@ -456,13 +456,15 @@ fn the_document_is_judged_under_every_profile() {
     };
     assert!(served(None, None, listed.as_bytes()).is_empty());
 
-    // 575 KiB: Chromium stops reading after 256 KiB; the spec and Firefox read it.
+    // 575 KiB: Chromium stops reading after 256 KiB, WebKit after 64 KiB; the spec
+    // and Firefox read it.
     let padding = " ".repeat(575 * 1024 - listed.len());
     let big = format!("{{\"origins\":[\"https://example.co.uk\"]{padding}}}");
     let found = served(None, None, big.as_bytes());
-    assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(found[0].code.as_str(), "related-origins-too-large");
-    assert_eq!(found[0].severity, Severity::Error);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found
+        .iter()
+        .all(|f| f.code.as_str() == "related-origins-too-large" && f.severity == Severity::Error));
     assert!(
         found[0]
             .message
@@ -470,15 +472,61 @@ fn the_document_is_judged_under_every_profile() {
         "{}",
         found[0]
     );
+    assert!(
+        found[1]
+            .message
+            .contains("over the 65536-byte cap under the webkit profile"),
+        "{}",
+        found[1]
+    );
+    // 100 KiB: only WebKit's cap.
+    let padding = " ".repeat(100 * 1024 - listed.len());
+    let mid = format!("{{\"origins\":[\"https://example.co.uk\"]{padding}}}");
+    let found = served(None, None, mid.as_bytes());
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.ends_with("under the webkit profile: the browser stops reading and refuses every origin that needs the document"), "{}", found[0]);
 
-    // 204: Chromium takes any 2xx; the spec and Firefox only 200.
+    // 204: Chromium takes any 2xx; the spec, Firefox and WebKit only 200.
     let found = served(Some(204), None, listed.as_bytes());
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].code.as_str(), "related-origins-bad-status");
     assert!(
         found[0]
             .message
-            .ends_with("under the spec and firefox profiles"),
+            .ends_with("under the spec, firefox and webkit profiles"),
+        "{}",
+        found[0]
+    );
+
+    // `; charset=utf-8`: WebKit compares the whole value with application/json.
+    let found = served(
+        None,
+        Some("application/json; charset=utf-8"),
+        listed.as_bytes(),
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code.as_str(), "related-origins-bad-content-type");
+    assert!(
+        found[0].message.ends_with("under the webkit profile"),
+        "{}",
+        found[0]
+    );
+
+    // WebKit examines at most 100 entries with a label; these 150 share one label.
+    let entries: Vec<String> = (1..150)
+        .map(|n| format!("\"https://s{n}.example.com\""))
+        .chain(["\"https://example.co.uk\"".to_owned()])
+        .collect();
+    let long = format!("{{\"origins\":[{}]}}", entries.join(","));
+    let found = served(None, None, long.as_bytes());
+    // (and Firefox's every-entry count, a warning of its own)
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[1].code.as_str(), "related-origins-over-label-limit");
+    assert_eq!(found[0].code.as_str(), "related-origins-candidate-limit");
+    assert!(
+        found[0].message.contains(
+            "after 100 other entries with a registrable-domain label under the webkit profile"
+        ),
         "{}",
         found[0]
     );

@@ -3,9 +3,10 @@
 //! The JSON Schema in `corpus/schema/case-file.schema.json` is generated from these
 //! types (`rpscope corpus schema`), and a test fails when the two drift apart.
 
-pub use rpscope_model::{Outcome, PerProfile, Reason, WellKnown};
+pub use rpscope_model::{Outcome, PerProfile, ProfileId, Reason, WellKnown};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One topic file, e.g. `corpus/cases/dot-boundary.toml`; the topic is the file stem.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -135,9 +136,92 @@ impl<'a> AnyCase<'a> {
 pub struct ClientTopic {
     /// What the topic covers and why it matters.
     pub description: String,
+    /// Expectations for a profile in every case of the topic that does not name that
+    /// profile in its `expected` table (a plain `expected = "reject"` or a `default`
+    /// does not name it). Written `[profile_default.webkit]` with `expected` and
+    /// `note`; for a profile whose browser decides the topic's question in code that
+    /// cannot be read, so each case is `acceptable` for it with the reason given once.
+    /// The loader applies it ([`ClientTopic::apply_profile_defaults`]): every case then
+    /// names the profile, with the note appended to its own.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub profile_default: BTreeMap<ProfileId, ProfileDefault>,
     /// The cases, in reading order.
     #[serde(rename = "case", default)]
     pub cases: Vec<ClientCase>,
+}
+
+/// A topic's expectation for one profile in the cases that do not name it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileDefault {
+    /// The outcome (in practice `acceptable`: a whole topic is rarely decided for a
+    /// profile without naming it case by case).
+    pub expected: Outcome,
+    /// Why, for every case it applies to (required).
+    pub note: String,
+}
+
+impl ClientTopic {
+    /// Gives each case the topic's [`ProfileDefault`]s for the profiles its `expected`
+    /// does not name: the outcome becomes the case's own, the case gives no reason for
+    /// that profile (unless it names one), and the note is appended to the case's note.
+    /// Applying it twice changes nothing.
+    ///
+    /// ```
+    /// use rpscope_corpus::case::{ClientTopic, Outcome, ProfileId};
+    /// let mut topic: ClientTopic = toml::from_str(r#"
+    ///     description = "t"
+    ///     [profile_default.webkit]
+    ///     expected = "acceptable"
+    ///     note = "decided in closed code"
+    ///     [[case]]
+    ///     id = "t::a"
+    ///     description = "d"
+    ///     source = ["s"]
+    ///     origin = "https://a.example"
+    ///     expected = "accept"
+    ///     reason = "rp-id-equals-host"
+    /// "#).unwrap();
+    /// topic.apply_profile_defaults();
+    /// let case = &topic.cases[0];
+    /// assert_eq!(case.expected.get(ProfileId::Webkit), Some(Outcome::Acceptable));
+    /// assert_eq!(case.expected.get(ProfileId::Chromium), Some(Outcome::Accept));
+    /// assert_eq!(case.reason.as_ref().unwrap().get(ProfileId::Webkit), None);
+    /// assert_eq!(case.note.as_deref(), Some("webkit: decided in closed code"));
+    /// ```
+    pub fn apply_profile_defaults(&mut self) {
+        for (&profile, default) in &self.profile_default {
+            for case in &mut self.cases {
+                if case.expected.names(profile) {
+                    continue;
+                }
+                case.expected.set(profile, default.expected);
+                if let Some(reason) = &case.reason {
+                    if !reason.names(profile) {
+                        case.reason = without(reason, profile);
+                    }
+                }
+                let addition = format!("{profile}: {}", default.note.trim());
+                case.note = Some(match case.note.take() {
+                    Some(note) if !note.trim().is_empty() => {
+                        format!("{} {addition}", note.trim_end())
+                    }
+                    _ => addition,
+                });
+            }
+        }
+    }
+}
+
+/// `reason` with no value for `profile` (`None` when no profile keeps one): every
+/// other profile keeps what it had.
+fn without(reason: &ExpectedReason, profile: ProfileId) -> Option<ExpectedReason> {
+    let kept: Vec<(ProfileId, Reason)> = ProfileId::ALL
+        .iter()
+        .filter(|&&p| p != profile)
+        .filter_map(|&p| reason.get(p).map(|r| (p, r)))
+        .collect();
+    (!kept.is_empty()).then(|| ExpectedReason::from_overrides(kept))
 }
 
 /// One client-side conformance case.

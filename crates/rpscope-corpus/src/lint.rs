@@ -42,6 +42,20 @@ pub fn lint(corpus: &Corpus) -> Vec<Finding> {
                 message: format!("the topic name `{}` is not kebab-case", topic.name),
             });
         }
+        if let crate::case::TopicFile::Client(file) = &topic.file {
+            for (profile, default) in &file.profile_default {
+                if default.note.trim().is_empty() {
+                    findings.push(Finding {
+                        file: topic.origin.clone(),
+                        id: None,
+                        message: format!(
+                            "`[profile_default.{profile}]` needs a `note` saying why every case it covers expects `{}`",
+                            default.expected
+                        ),
+                    });
+                }
+            }
+        }
         let cases = corpus.cases_of(topic);
         if cases.is_empty() {
             findings.push(Finding {
@@ -139,9 +153,17 @@ fn check_client(case: &ClientCase, problem: &mut impl FnMut(String)) {
     if case.well_known.is_some() && !has_flag(&case.flags, "related-origins") {
         problem("a case with `well_known` must carry the `related-origins` flag".into());
     }
-    if !case.expected.is_uniform() && !has_flag(&case.flags, "browser-divergence") {
+    // `acceptable` claims no divergence: only decided outcomes that differ do.
+    let decided = || {
+        ProfileId::ALL
+            .iter()
+            .filter_map(|&p| case.expected.get(p))
+            .filter(|&o| o != Outcome::Acceptable)
+    };
+    let diverges = decided().any(|o| decided().any(|other| other != o));
+    if diverges && !has_flag(&case.flags, "browser-divergence") {
         problem(
-            "profiles expect different outcomes, so the case must carry `browser-divergence`"
+            "profiles expect different verdicts (accept and reject), so the case must carry `browser-divergence`"
                 .into(),
         );
     }

@@ -131,8 +131,19 @@ fn direct_error(text: &str) -> Option<toml::de::Error> {
         #[serde(default = "Vec::new")]
         case: Vec<C>,
     }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)] // read only for its errors
+    struct DirectClient {
+        kind: IgnoredAny,
+        description: IgnoredAny,
+        #[serde(default)]
+        profile_default: Option<BTreeMap<String, crate::case::ProfileDefault>>,
+        #[serde(default = "Vec::new")]
+        case: Vec<ClientCase>,
+    }
     let e = match toml::from_str::<KindOnly>(text).ok()?.kind.as_str() {
-        "client" => toml::from_str::<Direct<ClientCase>>(text).err()?,
+        "client" => toml::from_str::<DirectClient>(text).err()?,
         "server" => toml::from_str::<Direct<ServerCase>>(text).err()?,
         _ => return None,
     };
@@ -407,7 +418,10 @@ impl Corpus {
                 }
             };
             match toml::from_str::<TopicFile>(&text) {
-                Ok(file) => {
+                Ok(mut file) => {
+                    if let TopicFile::Client(topic) = &mut file {
+                        topic.apply_profile_defaults();
+                    }
                     topics.push(Topic { name, origin, file });
                     texts.push(text);
                 }

@@ -5,6 +5,7 @@ use rpscope_corpus::report::{render, Format};
 use rpscope_corpus::{
     lint, run, Answer, ClientCase, Corpus, KnownDivergences, Selection, Status, Target,
 };
+use rpscope_model::Outcome;
 use std::path::PathBuf;
 
 const FLAGS: &str = r#"
@@ -107,7 +108,8 @@ fn a_wrong_verdict_fails_and_the_builtin_passes() {
         &Selection::default(),
         &KnownDivergences::none(),
     );
-    assert_eq!((good.total, good.passed), (3, 3));
+    let n = rpscope_core::ProfileId::ALL.len();
+    assert_eq!((good.total, good.passed), (n, n));
     assert!(good.conforms());
 }
 
@@ -208,7 +210,92 @@ fn filter_and_profile_select() {
         },
         &KnownDivergences::none(),
     );
-    assert_eq!(all.total, 3);
+    assert_eq!(all.total, rpscope_core::ProfileId::ALL.len());
+}
+
+/// `[profile_default.<profile>]`: the cases that do not name the profile take its
+/// expectation and note; a case that names it keeps its own; the note is required.
+#[test]
+fn a_topic_default_gives_unnamed_cases_one_expectation() {
+    use rpscope_core::ProfileId;
+    let c = corpus(
+        r#"
+[profile_default.webkit]
+expected = "acceptable"
+note = "closed code"
+
+[[case]]
+id = "demo::plain"
+description = "x"
+source = ["HTML"]
+origin = "https://evil-example.com"
+rp_id = "example.com"
+expected = "reject"
+reason = "rp-id-not-suffix"
+
+[[case]]
+id = "demo::named"
+description = "x"
+source = ["HTML"]
+origin = "https://evil-example.com"
+rp_id = "example.com"
+expected = { default = "reject", webkit = "reject" }
+reason = "rp-id-not-suffix"
+note = "named"
+"#,
+    );
+    let cases: Vec<&ClientCase> = c.client_cases().map(|(_, case)| case).collect();
+    let plain = cases[0];
+    assert_eq!(
+        plain.expected.get(ProfileId::Webkit),
+        Some(Outcome::Acceptable)
+    );
+    assert_eq!(plain.expected.get(ProfileId::Spec), Some(Outcome::Reject));
+    let reason = plain.reason.as_ref().unwrap();
+    assert_eq!(reason.get(ProfileId::Webkit), None);
+    assert_eq!(reason.get(ProfileId::Firefox), Some(Reason::RpIdNotSuffix));
+    assert_eq!(plain.note.as_deref(), Some("webkit: closed code"));
+    let named = cases[1];
+    assert_eq!(named.expected.get(ProfileId::Webkit), Some(Outcome::Reject));
+    assert_eq!(named.note.as_deref(), Some("named"));
+    assert!(lint::lint(&c).is_empty());
+    // The builtin core is held to both: acceptable admits its reject.
+    let psl = PslSnapshots::builtin();
+    let r = run(
+        &c,
+        &mut rpscope_corpus::Builtin::new(&psl),
+        &Selection::default(),
+        &KnownDivergences::none(),
+    );
+    assert!(r.conforms());
+
+    let dir = std::env::temp_dir().join(format!("rpscope-topic-default-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("cases")).unwrap();
+    std::fs::write(dir.join("flags.toml"), FLAGS).unwrap();
+    std::fs::write(
+        dir.join("cases/demo.toml"),
+        "kind = \"client\"\ndescription = \"d\"\n[profile_default.webkit]\nexpected = \"acceptable\"\n",
+    )
+    .unwrap();
+    let err = Corpus::from_dir(&dir).unwrap_err();
+    std::fs::remove_dir_all(&dir).ok();
+    let all: String = err.iter().map(|e| e.to_string()).collect();
+    assert!(all.contains("missing field `note`"), "{all}");
+
+    let blank = corpus(
+        r#"
+[profile_default.webkit]
+expected = "acceptable"
+note = " "
+"#,
+    );
+    let messages: Vec<String> = lint::lint(&blank).iter().map(|f| f.to_string()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`[profile_default.webkit]` needs a `note`")),
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -229,7 +316,7 @@ id = "demo::dup"
 description = "x"
 source = ["s"]
 origin = "https://a.example"
-expected = { spec = "accept", chromium = "reject", firefox = "reject" }
+expected = { spec = "accept", chromium = "reject", firefox = "reject", webkit = "reject" }
 reason = "rp-id-not-suffix"
 
 [[case]]
@@ -262,7 +349,7 @@ body = "{}"
         "demo::Bad_Name: `spec` expects `acceptable`, so it cannot name the reason",
         "demo::Bad_Name: an `acceptable` expectation needs a `note`",
         "demo::dup: `spec` expects `accept`, but the reason `rp-id-not-suffix` means `reject`",
-        "demo::dup: profiles expect different outcomes, so the case must carry `browser-divergence`",
+        "demo::dup: profiles expect different verdicts (accept and reject), so the case must carry `browser-divergence`",
         "demo::dup: duplicate id",
         "demo::no-flag: a case with `well_known` must carry the `related-origins` flag",
     ] {
@@ -383,13 +470,14 @@ fn reports_render_in_every_format() {
         &KnownDivergences::none(),
     );
     let json: serde_json::Value = serde_json::from_str(&render(&r, Format::Json)).unwrap();
+    let n = rpscope_core::ProfileId::ALL.len() as u64;
     assert_eq!(
         (
             json["total"].as_u64(),
             json["failed"].as_u64(),
             json["passed"].as_u64()
         ),
-        (Some(3), Some(3), Some(0))
+        (Some(n), Some(n), Some(0))
     );
     for key in ["id", "profile", "expected", "actual", "status"] {
         assert!(json["results"][0].get(key).is_some(), "{key}");

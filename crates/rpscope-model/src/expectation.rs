@@ -93,6 +93,16 @@ impl<T: Copy + PartialEq> PerProfile<T> {
         self.overrides.get(&profile).copied().or(self.default)
     }
 
+    /// Whether `profile` is named explicitly (not only covered by the default).
+    pub fn names(&self, profile: ProfileId) -> bool {
+        self.overrides.contains_key(&profile)
+    }
+
+    /// Gives `profile` its own value, replacing any override it had.
+    pub fn set(&mut self, profile: ProfileId, value: T) {
+        self.overrides.insert(profile, value);
+    }
+
     /// The profiles of [`ProfileId::ALL`] this value gives nothing for.
     pub fn missing(&self) -> impl Iterator<Item = ProfileId> + '_ {
         ProfileId::ALL
@@ -234,7 +244,8 @@ mod tests {
         assert!(all.is_uniform());
 
         let each =
-            parse(r#"{ spec = "reject", chromium = "accept", firefox = "acceptable" }"#).unwrap();
+            parse(r#"{ spec = "reject", chromium = "accept", firefox = "acceptable", webkit = "reject" }"#)
+                .unwrap();
         assert_eq!(each.get(ProfileId::Chromium), Some(Outcome::Accept));
         assert_eq!(each.missing().count(), 0);
         assert!(!each.is_uniform());
@@ -251,7 +262,7 @@ mod tests {
         let partial = parse(r#"{ spec = "reject" }"#).unwrap();
         assert_eq!(
             partial.missing().collect::<Vec<_>>(),
-            [ProfileId::Chromium, ProfileId::Firefox]
+            [ProfileId::Chromium, ProfileId::Firefox, ProfileId::Webkit]
         );
         assert!(parse("{}").is_err());
     }

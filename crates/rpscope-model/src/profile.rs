@@ -9,9 +9,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A client profile: the spec read literally, or one browser as measured.
+/// A client profile: the spec read literally, or one browser as read from its sources
+/// (and measured, for Chromium and Firefox).
 ///
-/// Serialised as its name (`"spec"`, `"chromium"`, `"firefox"`).
+/// Serialised as its name (`"spec"`, `"chromium"`, `"firefox"`, `"webkit"`).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -24,12 +25,19 @@ pub enum ProfileId {
     Chromium,
     /// Firefox ESR, as read from its sources and measured.
     Firefox,
+    /// WebKit (Safari), modelled from WebKit's open-source related-origins code and
+    /// the spec where Safari decides in closed code; not measured.
+    Webkit,
 }
 
 impl ProfileId {
     /// Every profile, the default first.
-    pub const ALL: &'static [ProfileId] =
-        &[ProfileId::Spec, ProfileId::Chromium, ProfileId::Firefox];
+    pub const ALL: &'static [ProfileId] = &[
+        ProfileId::Spec,
+        ProfileId::Chromium,
+        ProfileId::Firefox,
+        ProfileId::Webkit,
+    ];
 
     /// The name used on the command line, in corpus files and in reports.
     pub const fn as_str(self) -> &'static str {
@@ -37,6 +45,7 @@ impl ProfileId {
             ProfileId::Spec => "spec",
             ProfileId::Chromium => "chromium",
             ProfileId::Firefox => "firefox",
+            ProfileId::Webkit => "webkit",
         }
     }
 
@@ -57,13 +66,19 @@ impl ProfileId {
             ProfileId::Spec => "WebAuthn Level 3, HTML and URL as written",
             ProfileId::Chromium => "Chromium 156 as read from its sources and measured",
             ProfileId::Firefox => "Firefox ESR 153 as read from its sources and measured",
+            ProfileId::Webkit => {
+                "WebKit (Safari): related origins as read from the open-source WebKit code (2026), local RP ID rules as the spec; not measured"
+            }
         }
     }
 
-    /// The browser this profile models, if it models one.
+    /// The browser the oracle measures for this profile, if any.
+    ///
+    /// `webkit` has none: Safari cannot run here, and the profile is modelled from
+    /// source only (`docs/profiles.md`).
     pub const fn browser(self) -> Option<Browser> {
         match self {
-            ProfileId::Spec => None,
+            ProfileId::Spec | ProfileId::Webkit => None,
             ProfileId::Chromium => Some(Browser::Chromium),
             ProfileId::Firefox => Some(Browser::Firefox),
         }
@@ -72,7 +87,11 @@ impl ProfileId {
     /// The Public Suffix List snapshot the profile decides with (`--psl` overrides it).
     pub const fn psl_snapshot(self) -> PslSnapshotId {
         match self {
-            ProfileId::Spec | ProfileId::Chromium | ProfileId::Firefox => PslSnapshotId::Vendored,
+            // Which list Safari's `PublicSuffixStore` holds is unknown: `webkit`
+            // decides with the vendored list until one is recorded.
+            ProfileId::Spec | ProfileId::Chromium | ProfileId::Firefox | ProfileId::Webkit => {
+                PslSnapshotId::Vendored
+            }
         }
     }
 
@@ -190,7 +209,8 @@ mod tests {
             assert_eq!(Browser::from_name(b.as_str()), Some(b));
             assert_eq!(b.profile().browser(), Some(b));
         }
-        assert_eq!(ProfileId::names(", "), "spec, chromium, firefox");
+        assert_eq!(ProfileId::names(", "), "spec, chromium, firefox, webkit");
+        assert_eq!(ProfileId::Webkit.browser(), None, "webkit is not measured");
     }
 
     fn serde_json_name(p: &ProfileId) -> String {

@@ -145,6 +145,10 @@ reasons! {
     /// The caller's entry was skipped because the label limit was reached first.
     RelatedOriginsLabelLimit = ("related-origins-label-limit", Reject,
         "the related-origins document reached its label limit before any entry matched"),
+    /// The client stopped after examining its maximum number of labelled entries
+    /// before any matched (WebKit `WellKnownOriginList.h` `maxCandidates` = 100).
+    RelatedOriginsCandidateLimit = ("related-origins-candidate-limit", Reject,
+        "the client stopped examining the related-origins document at its entry limit before any entry matched"),
     /// Server side: the presented origin matches the policy (and every other check passed).
     OriginMatch = ("origin-match", Accept,
         "the presented origin matches the RP's policy"),
@@ -189,6 +193,7 @@ impl Reason {
         Reason::RelatedOriginsBadJson,
         Reason::RelatedOriginsNoMatch,
         Reason::RelatedOriginsLabelLimit,
+        Reason::RelatedOriginsCandidateLimit,
     ];
 
     /// The codes a server-side verification can give (`invalid-origin` is shared).

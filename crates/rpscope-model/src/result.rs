@@ -419,6 +419,7 @@ mod tests {
                 "spec",
                 "chromium",
                 "firefox",
+                "webkit",
                 "server",
                 "registration",
                 "authentication"

@@ -43,9 +43,50 @@ pub fn essence_is_json(value: &str) -> bool {
         && subtype.eq_ignore_ascii_case("json")
 }
 
+/// Whether the value is exactly `application/json`, ASCII case-insensitively, once
+/// surrounding HTTP whitespace is stripped (as a header value is): no parameters.
+///
+/// WebKit's `isWellKnownResponseAcceptable` compares with
+/// `equalLettersIgnoringASCIICase(mimeType, "application/json")`
+/// (`Source/WebCore/Modules/webauthn/WellKnownOriginList.cpp`).
+///
+/// ```
+/// use rpscope_core::client::mime::exactly_json_ignoring_case;
+/// assert!(exactly_json_ignoring_case("APPLICATION/JSON"));
+/// assert!(!exactly_json_ignoring_case("application/json; charset=utf-8"));
+/// ```
+pub fn exactly_json_ignoring_case(value: &str) -> bool {
+    value
+        .trim_matches(is_http_whitespace)
+        .eq_ignore_ascii_case("application/json")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exact_cases() {
+        for ok in [
+            "application/json",
+            "Application/JSON",
+            " application/json\t",
+        ] {
+            assert!(exactly_json_ignoring_case(ok), "{ok:?}");
+        }
+        for bad in [
+            "application/json;charset=utf-8",
+            "application/json; charset=utf-8",
+            "application/json-seq",
+            "application / json",
+            "text/json",
+            "",
+            "application/json\u{0}",
+            "applicatıon/json",
+        ] {
+            assert!(!exactly_json_ignoring_case(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn essence_cases() {

@@ -5,9 +5,9 @@
 //! RP ID is not a registrable suffix of the caller. The client fetches
 //! `https://{rpId}/.well-known/webauthn`; rpscope never fetches anything, it is
 //! handed the response ([`WellKnownResponse`]) and runs the validation steps on
-//! it, with the profile's status, content-type, size and label rules.
+//! it, with the profile's status, content-type, size, entry and label rules.
 
-use crate::client::mime::essence_is_json;
+use crate::client::mime::{essence_is_json, exactly_json_ignoring_case};
 use crate::profile::{
     ContentTypeRule, LabelCounting, NonStringEntry, RedirectRule, RelatedOriginsRules, StatusRule,
 };
@@ -63,6 +63,12 @@ pub enum RelatedOriginsFailure {
         /// The limit that was hit.
         max_labels: usize,
     },
+    /// The client stopped after examining `max_candidates` labelled entries, none
+    /// of which matched (WebKit `maxCandidates`).
+    CandidateLimit {
+        /// The limit that was reached.
+        max_candidates: usize,
+    },
 }
 
 impl RelatedOriginsFailure {
@@ -76,6 +82,7 @@ impl RelatedOriginsFailure {
             RelatedOriginsFailure::BadJson(_) => Reason::RelatedOriginsBadJson,
             RelatedOriginsFailure::NoMatch { .. } => Reason::RelatedOriginsNoMatch,
             RelatedOriginsFailure::LabelLimit { .. } => Reason::RelatedOriginsLabelLimit,
+            RelatedOriginsFailure::CandidateLimit { .. } => Reason::RelatedOriginsCandidateLimit,
         }
     }
 }
@@ -127,6 +134,9 @@ pub fn validate_related_origins(
     let type_ok = match rules.content_type {
         ContentTypeRule::EssenceIsJson => essence_is_json(response.content_type),
         ContentTypeRule::ContainsJson => response.content_type.contains("application/json"),
+        ContentTypeRule::ExactlyJsonIgnoringCase => {
+            exactly_json_ignoring_case(response.content_type)
+        }
     };
     if !type_ok {
         return Err(RelatedOriginsFailure::BadContentType);
@@ -146,6 +156,8 @@ pub fn validate_related_origins(
     // Labels are owned: each entry's URL (and so its host) lives for one iteration.
     let mut labels: Vec<String> = Vec::with_capacity(rules.max_labels);
     let mut hit_limit = false;
+    // Labelled entries examined so far (WebKit stops at `maxCandidates`).
+    let mut examined = 0usize;
     for (i, entry) in entries.iter().enumerate() {
         let Some(text) = entry.as_str() else {
             return Err(non_string(i));
@@ -155,6 +167,12 @@ pub fn validate_related_origins(
         let Some(label) = registrable_origin_label(&url, psl) else {
             continue;
         };
+        if let Some(max_candidates) = rules.max_candidates {
+            if examined >= max_candidates {
+                return Err(RelatedOriginsFailure::CandidateLimit { max_candidates });
+            }
+            examined += 1;
+        }
         let full = labels.len() >= rules.max_labels;
         let known = labels.iter().any(|l| l == label);
         if full && !known {

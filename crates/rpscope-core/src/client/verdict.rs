@@ -155,6 +155,10 @@ impl fmt::Display for Explanation<'_> {
                                 f,
                                 "reached its limit of {max_labels} labels before reaching the caller's origin."
                             ),
+                            RelatedOriginsFailure::CandidateLimit { max_candidates } => write!(
+                                f,
+                                "has more than {max_candidates} entries with a label; the {profile} profile stops after examining {max_candidates}, before the caller's origin."
+                            ),
                         }
                     }
                 }

@@ -81,11 +81,13 @@ lint_codes! {
     RelatedOriginsMissingOrigin = ("related-origins-missing-origin", Error),
     /// an origin is listed, but after 5 other labels: browsers skip it
     RelatedOriginsLabelLimit = ("related-origins-label-limit", Error),
+    /// an origin is listed after more than 100 entries with a label: WebKit examines only the first 100 (`maxCandidates`)
+    RelatedOriginsCandidateLimit = ("related-origins-candidate-limit", Error),
     /// the document is not `{"origins": [strings]}`
     RelatedOriginsBadJson = ("related-origins-bad-json", Error),
-    /// the document is larger than a browser reads (Chromium: 256 KiB): that browser refuses every origin that needs it
+    /// the document is larger than a browser reads (Chromium: 256 KiB, WebKit: 64 KiB): that browser refuses every origin that needs it
     RelatedOriginsTooLarge = ("related-origins-too-large", Error),
-    /// the document is served with a status a browser does not accept (the spec and Firefox: only 200; Chromium: any 2xx)
+    /// the document is served with a status a browser does not accept (the spec, Firefox and WebKit: only 200; Chromium: any 2xx)
     RelatedOriginsBadStatus = ("related-origins-bad-status", Error),
     /// the document is served with a `Content-Type` a browser does not take for JSON
     RelatedOriginsBadContentType = ("related-origins-bad-content-type", Error),
@@ -680,6 +682,8 @@ struct EntryIndex {
     first: HashMap<Origin, (usize, bool)>,
     /// An entry was skipped at the label limit.
     hit_limit: bool,
+    /// A labelled entry lay beyond the profile's candidate limit: the walk stopped there.
+    candidate_limit: Option<usize>,
     /// The first non-string entry (where a profile that fails when it reaches one stops).
     non_string: Option<usize>,
     /// Label slots filled at the end.
@@ -695,10 +699,12 @@ impl EntryIndex {
         let mut index = EntryIndex {
             first: HashMap::new(),
             hit_limit: false,
+            candidate_limit: None,
             non_string: None,
             labels: 0,
         };
         let mut known: HashSet<String> = HashSet::new();
+        let mut examined = 0usize;
         for (i, entry) in entries.iter().enumerate() {
             let Some(text) = entry.as_str() else {
                 index.non_string = Some(i);
@@ -708,6 +714,13 @@ impl EntryIndex {
             let Some(label) = registrable_origin_label(&url, psl) else {
                 continue;
             };
+            if let Some(max) = rules.max_candidates {
+                if examined >= max {
+                    index.candidate_limit = Some(max);
+                    break;
+                }
+                examined += 1;
+            }
             let full = index.labels >= rules.max_labels;
             let is_known = known.contains(label);
             if full && !is_known {
@@ -736,9 +749,12 @@ impl EntryIndex {
                 "`origins[{i}]` is not a string"
             ))),
             (Some(_), None) => Err(RelatedOriginsFailure::LabelLimit { max_labels }),
-            (None, None) if self.hit_limit => Err(RelatedOriginsFailure::LabelLimit { max_labels }),
-            (None, None) => Err(RelatedOriginsFailure::NoMatch {
-                labels: self.labels,
+            (None, None) => Err(match self.candidate_limit {
+                Some(max_candidates) => RelatedOriginsFailure::CandidateLimit { max_candidates },
+                None if self.hit_limit => RelatedOriginsFailure::LabelLimit { max_labels },
+                None => RelatedOriginsFailure::NoMatch {
+                    labels: self.labels,
+                },
             }),
         }
     }
@@ -864,6 +880,9 @@ fn check_related_origins(
             };
             let code = match failure {
                 RelatedOriginsFailure::LabelLimit { .. } => LintCode::RelatedOriginsLabelLimit,
+                RelatedOriginsFailure::CandidateLimit { .. } => {
+                    LintCode::RelatedOriginsCandidateLimit
+                }
                 RelatedOriginsFailure::BadJson(_) => LintCode::RelatedOriginsBadJson,
                 _ => LintCode::RelatedOriginsMissingOrigin,
             };
@@ -882,6 +901,10 @@ fn check_related_origins(
                 RelatedOriginsFailure::LabelLimit { max_labels } => (
                     format!("`{normal}` is listed in {url}, but after {max_labels} other registrable-domain labels{who}: browsers skip it"),
                     format!("move `{normal}` before the other entries, or cut the document to {max_labels} distinct labels"),
+                ),
+                RelatedOriginsFailure::CandidateLimit { max_candidates } => (
+                    format!("`{normal}` is listed in {url}, but after {max_candidates} other entries with a registrable-domain label{who}: the browser stops looking before it"),
+                    format!("move `{normal}` among the first {max_candidates} entries, or cut the document to the origins that need it"),
                 ),
                 RelatedOriginsFailure::BadJson(why) => (
                     format!("{url} is not a valid document{who}: {why}"),
@@ -1286,7 +1309,11 @@ mod tests {
             under(&[Spec, Firefox]),
             " under the spec and firefox profiles"
         );
-        assert_eq!(under(&[Spec, Chromium, Firefox]), "");
+        assert_eq!(
+            under(&[Spec, Chromium, Firefox]),
+            " under the spec, chromium and firefox profiles"
+        );
+        assert_eq!(under(ProfileId::ALL), "");
         assert_eq!(under(&[]), "");
     }
 }
