@@ -10,6 +10,8 @@ pub mod corpus;
 pub mod input;
 pub mod lint;
 pub mod matrix;
+#[cfg(feature = "browser")]
+pub mod psl_snapshot;
 pub mod sarif;
 pub mod site;
 pub mod verify;

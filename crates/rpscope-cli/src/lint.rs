@@ -100,7 +100,9 @@ pub fn run(
         well_known_status: Some(well_known.status),
         well_known_content_type: Some(well_known.content_type),
     };
-    let findings = lint(&policy, &deployment, psl.current());
+    let mut findings = lint(&policy, &deployment, psl.current());
+    // Each browser's own copy of the list: an RP ID whose scope depends on it.
+    findings.extend(rpscope_core::server::lint::lint_snapshots(&policy, psl));
     print(&findings, output, path, &text)?;
     Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
         Exit::Finding
