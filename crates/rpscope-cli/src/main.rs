@@ -54,7 +54,8 @@ List and Related Origin Requests define it, and as Chromium and Firefox actually
 3 (conformance) the target could not be run or the run was interrupted."
 )]
 struct Cli {
-    /// Use this public_suffix_list.dat instead of the vendored, pinned copy (at most 16 MiB)
+    /// Use this public_suffix_list.dat for every profile, instead of the vendored copy and the
+    /// browsers' measured snapshots of it (data/psl/snapshots.toml) (at most 16 MiB)
     #[arg(long, global = true, value_name = "FILE")]
     psl: Option<PathBuf>,
 

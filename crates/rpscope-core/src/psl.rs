@@ -360,10 +360,12 @@ pub fn read_snapshots(text: &str) -> Result<PslSnapshotFile, PslError> {
                 )));
             }
             match (lacking, vendored.contains(rule)) {
-                (true, false) => return Err(bad(format!(
+                (true, false) => {
+                    return Err(bad(format!(
                     "snapshot `{}` lacks `{rule}`, which the vendored list does not have either",
                     s.id
-                ))),
+                )))
+                }
                 (false, true) => {
                     return Err(bad(format!(
                         "snapshot `{}` has `{rule}` as extra, but the vendored list has it too",
