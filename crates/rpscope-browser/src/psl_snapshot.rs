@@ -776,7 +776,7 @@ mod tests {
             .unwrap_err()
             .contains("either way"));
         assert!(!claim_allowed(&lookup(&wild), "a.v.com", "v.com"));
-        assert!(claim_allowed(&lookup(&wild), "a.b.v.com", "b.v.com") == false);
+        assert!(!claim_allowed(&lookup(&wild), "a.b.v.com", "b.v.com"));
         assert!(claim_allowed(&lookup(&wild), "a.b.c.v.com", "b.c.v.com"));
         // IDN rules probe in punycode.
         let p = probe_for("公司.cn", &lookup(&set(&["cn"]))).unwrap();
