@@ -172,4 +172,34 @@ mod tests {
         assert!(line(r#"{"origin":7}"#).is_err());
         assert!(line("[]").is_err());
     }
+
+    /// A verdict that hangs on Chromium's snapshot of the list says so, with the rule;
+    /// the same line under the spec profile carries no note.
+    #[test]
+    fn a_line_decided_by_a_lagging_snapshot_names_the_rule() {
+        let lists = PslSnapshots::builtin();
+        let rule = lists
+            .record(rpscope_core::PslSnapshotId::Chromium156)
+            .and_then(|r| {
+                r.lacks
+                    .iter()
+                    .find(|c| c.rule.is_ascii() && !c.rule.starts_with(['*', '!']))
+            })
+            .map(|c| c.rule.clone())
+            .expect("the measured Chromium snapshot lacks a plain rule");
+        let text = format!(r#"{{"origin":"https://a.{rule}","rp_id":"{rule}"}}"#);
+        let chromium = line_as(&text, &Profile::CHROMIUM).unwrap();
+        assert_eq!(chromium["verdict"], "accept");
+        let explanation = chromium["explanation"].as_str().unwrap();
+        assert!(
+            explanation.contains(&format!("Chromium 156's list has no rule `{rule}`")),
+            "{explanation}"
+        );
+        let spec = line(&text).unwrap();
+        assert_eq!(spec["verdict"], "reject");
+        assert!(!spec["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("list has no rule"));
+    }
 }
