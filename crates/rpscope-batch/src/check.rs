@@ -1,7 +1,7 @@
 //! `check` lines: one client-side question per JSON line, one verdict line back.
 
 use crate::jsonl::LineError;
-use rpscope_core::client::{check, ClientRequest, ClientVerdict};
+use rpscope_core::client::{check, snapshot_note, ClientRequest, ClientVerdict};
 use rpscope_core::{Profile, ProfileId, PslSnapshots, WellKnown};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -29,6 +29,15 @@ impl<'a> VerdictLine<'a> {
             profile: profile.name(),
             explanation: v.explanation().to_string(),
         }
+    }
+
+    /// The line with a note appended to its explanation (a verdict that hangs on the
+    /// profile's snapshot of the Public Suffix List).
+    pub fn with_note(mut self, note: Option<&dyn std::fmt::Display>) -> Self {
+        if let Some(note) = note {
+            self.explanation = format!("{} ({note})", self.explanation);
+        }
+        self
     }
 }
 
@@ -84,7 +93,10 @@ pub fn handle_line_as(
         line.well_known.as_ref(),
     );
     let v = check(&request, &profile, psl.for_profile(&profile));
-    serde_json::to_writer(answer, &VerdictLine::new(line.id.as_deref(), &profile, &v))
+    let note = snapshot_note(&request, &profile, &v, psl);
+    let out = VerdictLine::new(line.id.as_deref(), &profile, &v)
+        .with_note(note.as_ref().map(|n| n as &dyn std::fmt::Display));
+    serde_json::to_writer(answer, &out)
         .map_err(|e| LineError(format!("could not write the verdict: {e}")))
 }
 
@@ -159,5 +171,35 @@ mod tests {
         );
         assert!(line(r#"{"origin":7}"#).is_err());
         assert!(line("[]").is_err());
+    }
+
+    /// A verdict that hangs on Chromium's snapshot of the list says so, with the rule;
+    /// the same line under the spec profile carries no note.
+    #[test]
+    fn a_line_decided_by_a_lagging_snapshot_names_the_rule() {
+        let lists = PslSnapshots::builtin();
+        let rule = lists
+            .record(rpscope_core::PslSnapshotId::Chromium156)
+            .and_then(|r| {
+                r.lacks
+                    .iter()
+                    .find(|c| c.rule.is_ascii() && !c.rule.starts_with(['*', '!']))
+            })
+            .map(|c| c.rule.clone())
+            .expect("the measured Chromium snapshot lacks a plain rule");
+        let text = format!(r#"{{"origin":"https://a.{rule}","rp_id":"{rule}"}}"#);
+        let chromium = line_as(&text, &Profile::CHROMIUM).unwrap();
+        assert_eq!(chromium["verdict"], "accept");
+        let explanation = chromium["explanation"].as_str().unwrap();
+        assert!(
+            explanation.contains(&format!("Chromium 156's list has no rule `{rule}`")),
+            "{explanation}"
+        );
+        let spec = line(&text).unwrap();
+        assert_eq!(spec["verdict"], "reject");
+        assert!(!spec["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("list has no rule"));
     }
 }

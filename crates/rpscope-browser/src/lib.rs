@@ -13,6 +13,7 @@
 //! * [`driver`]: the [`BrowserDriver`] trait, owned processes, program discovery.
 //! * [`target`]: [`target::BrowserTarget`], a browser as an `rpscope_corpus` target.
 //! * [`record`]: measured verdicts written into `corpus/measured/<browser>.toml`.
+//! * [`psl_snapshot`]: which Public Suffix List a browser uses, measured by bisecting the list's history.
 //!
 //! Every fallible public function returns [`Error`].
 //! * [`annotations`]: the human classification of browser/profile disagreements.
@@ -33,6 +34,7 @@ pub mod driver;
 mod error;
 pub mod firefox;
 pub mod plan;
+pub mod psl_snapshot;
 pub mod record;
 pub mod server;
 pub mod target;

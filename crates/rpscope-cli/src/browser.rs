@@ -210,7 +210,8 @@ fn load_annotations(path: Option<&Path>) -> Result<Annotations, CliError> {
     Annotations::parse(&text).map_err(|e| CliError::new(format!("{}: {e}", path.display())))
 }
 
-fn launcher(which: Browser, fido_log: bool) -> Launcher {
+/// Starts `which` against a server (the oracle's launcher).
+pub fn launcher(which: Browser, fido_log: bool) -> Launcher {
     match which {
         Browser::Chromium => Box::new(move |server| {
             let options = ChromiumOptions {

@@ -4,7 +4,9 @@ use crate::input::{self, Size};
 use crate::{print_verdict, CliError, Exit};
 use rpscope_batch::check::{handle_line_as, VerdictLine};
 use rpscope_batch::jsonl;
-use rpscope_core::client::{check, ClientRequest, WellKnownResponse};
+use rpscope_core::client::{
+    check, snapshot_note, snapshot_notes, ClientRequest, WellKnownResponse,
+};
 use rpscope_core::{Profile, PslSnapshots};
 use std::io;
 use std::path::Path;
@@ -97,11 +99,23 @@ pub fn single(args: Single<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
             }),
     };
     let v = check(&request, &args.profile, psl.for_profile(&args.profile));
+    let own = snapshot_note(&request, &args.profile, &v, psl);
+    let explanation = match &own {
+        Some(note) => format!("{} ({note})", v.explanation()),
+        None => v.explanation().to_string(),
+    };
+    // Other profiles whose browser's list decides this request differently from the
+    // current list: a warning, since the answer depends on which browser runs the page.
+    for note in snapshot_notes(&request, Profile::ALL, psl) {
+        if note.profile != args.profile.id {
+            eprintln!("warning: {note} (rpscope check --profile {})", note.profile);
+        }
+    }
     let mut human = format!(
         "{} ({})\n{}\n  origin:  {}\n  rp id:   {}\n  profile: {}",
         v.verdict(),
         v.reason(),
-        v.explanation(),
+        explanation,
         args.origin,
         v.rp_id().unwrap_or("(none)"),
         args.profile
@@ -110,7 +124,9 @@ pub fn single(args: Single<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
         human.push_str("\n  note:    ");
         human.push_str(note);
     }
-    print_verdict(args.json, &VerdictLine::new(None, &args.profile, &v), human)?;
+    let line = VerdictLine::new(None, &args.profile, &v)
+        .with_note(own.as_ref().map(|n| n as &dyn std::fmt::Display));
+    print_verdict(args.json, &line, human)?;
     Ok(Exit::from_verdict(v.verdict()))
 }
 

@@ -12,6 +12,8 @@ pub mod input;
 pub mod lint;
 pub mod matrix;
 pub mod probe;
+#[cfg(feature = "browser")]
+pub mod psl_snapshot;
 pub mod sarif;
 pub mod site;
 pub mod verify;

@@ -148,7 +148,9 @@ pub fn run(
         aasa: aasa.as_ref().map(MobileBody::served),
         previous: previous.as_ref(),
     };
-    let findings = lint(&policy, &deployment, psl.current());
+    let mut findings = lint(&policy, &deployment, psl.current());
+    // Each browser's own copy of the list: an RP ID whose scope depends on it.
+    findings.extend(rpscope_core::server::lint::lint_snapshots(&policy, psl));
     print(&findings, output, path, &text)?;
     Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
         Exit::Finding

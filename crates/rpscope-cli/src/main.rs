@@ -54,7 +54,8 @@ List and Related Origin Requests define it, and as Chromium and Firefox actually
 3 (conformance) the target could not be run or the run was interrupted; (probe) a document could not be fetched."
 )]
 struct Cli {
-    /// Use this public_suffix_list.dat instead of the vendored, pinned copy (at most 16 MiB)
+    /// Use this public_suffix_list.dat for every profile, instead of the vendored copy and the
+    /// browsers' measured snapshots of it (data/psl/snapshots.toml) (at most 16 MiB)
     #[arg(long, global = true, value_name = "FILE")]
     psl: Option<PathBuf>,
 
@@ -123,6 +124,17 @@ Examples:
   rpscope browser --record                            # write measured verdicts into corpus/cases/*.toml
   rpscope browser --browser all --write-docs docs/browsers.md
 
+  # Which Public Suffix List does each browser use? (docs/profiles.md)
+  git clone https://github.com/publicsuffix/list /tmp/psl
+  rpscope browser --browser all --psl-snapshot --psl-git /tmp/psl --write
+
+With --psl-snapshot the corpus is not run: the browser is asked, one page per rule, whether it
+has rules of the Public Suffix List's history (a page at https://a.x.y claims x.y as its RP ID;
+a browser whose list has the rule refuses). A bisect finds the newest list commit it includes,
+then every rule changed after that commit is probed, and the exact difference from the vendored
+list is printed (and, with --write, recorded in data/psl/snapshots.toml, which the profiles
+decide with after a rebuild). Exit 3 when --psl-max-probes or --psl-time-limit stops it.
+
 Browsers are found on the system (RPSCOPE_CHROMIUM, RPSCOPE_FIREFOX, RPSCOPE_GECKODRIVER and
 RPSCOPE_CERTUTIL override). Firefox needs root: its server must listen on port 443.
 
@@ -173,6 +185,32 @@ struct BrowserArgs {
     /// Keep Chromium's FIDO log in the run directory (debugging the oracle)
     #[arg(long, hide = true)]
     fido_log: bool,
+
+    /// Instead of the corpus: measure which Public Suffix List the browser uses, by
+    /// bisecting the list's git history (needs --psl-git)
+    #[arg(long, requires = "psl_git")]
+    psl_snapshot: bool,
+
+    /// The publicsuffix/list git directory (a clone or a bare mirror) for --psl-snapshot
+    #[arg(long, value_name = "DIR")]
+    psl_git: Option<PathBuf>,
+
+    /// Where the history starts: the newest list commit on or before this date is assumed
+    /// included (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", default_value = "2026-01-01")]
+    psl_since: String,
+
+    /// The most probes per browser (one page each)
+    #[arg(long, value_name = "N", default_value_t = 5000)]
+    psl_max_probes: usize,
+
+    /// The time limit per browser, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 1800)]
+    psl_time_limit: u64,
+
+    /// Record the measured snapshot in this file [with no value: data/psl/snapshots.toml]
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "data/psl/snapshots.toml")]
+    write: Option<PathBuf>,
 }
 
 const CONFORMANCE_EXAMPLES: &str = "\
@@ -868,6 +906,18 @@ fn run(cli: Cli) -> Result<Exit, CliError> {
         }
         Command::Adapter(AdapterCommand::Schema { write }) => adapter::schema(write.as_deref()),
         #[cfg(feature = "browser")]
+        #[cfg(feature = "browser")]
+        Command::Browser(args) if args.psl_snapshot => {
+            rpscope_cli::psl_snapshot::run(rpscope_cli::psl_snapshot::Args {
+                browsers: browser::parse_browsers(&args.browser)?,
+                git: args.psl_git.as_deref().unwrap_or(Path::new(".")),
+                since: &args.psl_since,
+                max_probes: args.psl_max_probes,
+                time_limit: std::time::Duration::from_secs(args.psl_time_limit),
+                write: args.write.as_deref(),
+                today: rpscope_cli::psl_snapshot::today(),
+            })
+        }
         Command::Browser(args) => browser::run(browser::Args {
             browsers: browser::parse_browsers(&args.browser)?,
             filter: args.filter.as_deref(),

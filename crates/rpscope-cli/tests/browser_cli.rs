@@ -108,3 +108,84 @@ fn the_committed_annotation_file_reads() {
         );
     }
 }
+
+#[test]
+fn psl_snapshot_needs_a_readable_history_before_any_browser_starts() {
+    let o = rpscope(&["browser", "--psl-snapshot"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--psl-git"), "{}", stderr(&o));
+
+    let not_git = std::env::temp_dir();
+    let dir = not_git.to_str().expect("a UTF-8 temp dir");
+    let o = rpscope(&["browser", "--psl-snapshot", "--psl-git", dir]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--psl-git"), "{}", stderr(&o));
+
+    // A hostile date never reaches git as an option.
+    let o = rpscope(&[
+        "browser",
+        "--psl-snapshot",
+        "--psl-git",
+        dir,
+        "--psl-since",
+        "--upload-pack=x",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = rpscope(&[
+        "browser",
+        "--psl-snapshot",
+        "--psl-git",
+        dir,
+        "--psl-since=--exec=x",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is not a YYYY-MM-DD date"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A real history with one commit before the date: the timeline is read, then the
+/// (missing) browser cannot start, which is an error, and nothing is written.
+#[test]
+fn psl_snapshot_reads_a_history_then_needs_the_browser() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-C"])
+            .arg(dir.path())
+            .args(args)
+            .env("GIT_COMMITTER_DATE", "2025-06-01T00:00:00Z")
+            .env("GIT_AUTHOR_DATE", "2025-06-01T00:00:00Z")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    std::fs::write(
+        dir.path().join("public_suffix_list.dat"),
+        "// ===BEGIN ICANN DOMAINS===\ncom\n// ===END ICANN DOMAINS===\n",
+    )
+    .unwrap();
+    git(&["add", "public_suffix_list.dat"]);
+    git(&["commit", "-q", "-m", "list"]);
+    let out = dir.path().join("snapshots.toml");
+    let o = rpscope(&[
+        "browser",
+        "--psl-snapshot",
+        "--psl-git",
+        dir.path().join(".git").to_str().unwrap(),
+        "--write",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 commits"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot start chromium"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+}

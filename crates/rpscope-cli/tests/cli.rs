@@ -1230,8 +1230,78 @@ fn lint_previous_reports_a_changed_rp_id() {
             new.to_str().unwrap(),
             "--previous",
             new.to_str().unwrap(),
+/// A rule Chromium 156's measured list lacks (`data/psl/snapshots.toml`).
+fn rule_chromium_lacks() -> String {
+    rpscope_core::PslSnapshots::builtin()
+        .record(rpscope_core::PslSnapshotId::Chromium156)
+        .and_then(|r| {
+            r.lacks
+                .iter()
+                .find(|c| c.rule.is_ascii() && !c.rule.starts_with(['*', '!']))
+        })
+        .map(|c| c.rule.clone())
+        .expect("the measured Chromium snapshot lacks a plain rule")
+}
+
+#[test]
+fn check_warns_when_another_profiles_list_decides_differently() {
+    let rule = rule_chromium_lacks();
+    let origin = format!("https://a.{rule}");
+    let o = rpscope(&["check", "--origin", &origin, "--rp-id", &rule], "");
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "warning: Chromium 156's list has no rule `{rule}`"
+        )) && err.contains("--profile chromium"),
+        "{err}"
+    );
+    let o = rpscope(
+        &[
+            "check",
+            "--profile",
+            "chromium",
+            "--origin",
+            &origin,
+            "--rp-id",
+            &rule,
         ],
         "",
     );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("added to the PSL"), "{}", stdout(&o));
+    // `--psl FILE` replaces every list: nothing to warn about.
+    let list = temp_file(
+        "tiny.dat",
+        "// ===BEGIN ICANN DOMAINS===\ncom\n// ===END ICANN DOMAINS===\n",
+    );
+    let o = rpscope(
+        &[
+            "check",
+            "--psl",
+            list.to_str().unwrap(),
+            "--origin",
+            &origin,
+            "--rp-id",
+            &rule,
+        ],
+        "",
+    );
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"));
+}
+
+#[test]
+fn lint_warns_when_an_rp_id_is_not_isolated_in_a_browser() {
+    let rule = rule_chromium_lacks();
+    let config = temp_file(
+        "tenant.toml",
+        &format!("rp_ids = [\"tenant.{rule}\"]\norigins = [\"https://tenant.{rule}\"]\n"),
+    );
+    let o = rpscope(&["lint", config.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("warning[psl-snapshot-lag]") && stdout(&o).contains(&rule),
+        "{}",
+        stdout(&o)
+    );
 }

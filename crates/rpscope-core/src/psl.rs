@@ -12,7 +12,7 @@
 
 use crate::profile::Profile;
 use publicsuffix::Psl as _;
-use rpscope_model::PslSnapshotId;
+use rpscope_model::{PslSnapshotFile, PslSnapshotId, PslSnapshotRecord, RuleChange};
 use std::fmt;
 
 /// The pinned copy of `public_suffix_list.dat` (see `data/psl/PROVENANCE.md`).
@@ -87,11 +87,18 @@ impl PublicSuffixList {
     }
 
     /// The vendored list with a snapshot's difference applied.
-    pub fn vendored_with(diff: &SnapshotDiff) -> Self {
+    ///
+    /// ```
+    /// use rpscope_core::psl::{PublicSuffixList, SnapshotDiff};
+    /// let diff = SnapshotDiff { lacks: vec!["github.io".into()], extra: vec![] };
+    /// let older = PublicSuffixList::vendored_with(&diff).unwrap();
+    /// assert_eq!(older.public_suffix("me.github.io"), Some("io"));
+    /// ```
+    pub fn vendored_with(diff: &SnapshotDiff) -> Result<Self, PslError> {
         if diff.lacks.is_empty() && diff.extra.is_empty() {
-            return Self::vendored();
+            return Ok(Self::vendored());
         }
-        Self::parse(&apply_diff(VENDORED, diff)).expect("a built-in snapshot parses")
+        Self::parse(&apply_diff(VENDORED, diff))
     }
 
     /// Parses a list in the `public_suffix_list.dat` format.
@@ -207,17 +214,25 @@ impl PublicSuffixList {
     }
 }
 
+/// The rules of a list in the `public_suffix_list.dat` format, as written (the first
+/// word of every line that is neither blank nor a comment).
+pub fn list_rules(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|r| !r.starts_with("//"))
+}
+
 /// `text` without the rules `diff.lacks` names and with `diff.extra` at the end of the
 /// private section.
 fn apply_diff(text: &str, diff: &SnapshotDiff) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         let rule = line.trim();
-        if diff.lacks.contains(&rule) {
+        if diff.lacks.iter().any(|l| l == rule) {
             continue;
         }
         if rule == "// ===END PRIVATE DOMAINS===" {
-            for extra in diff.extra {
+            for extra in &diff.extra {
                 out.push_str(extra);
                 out.push('\n');
             }
@@ -259,24 +274,110 @@ fn to_ascii_rules(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// How a snapshot differs from the vendored list: rules its owner's copy lacks, and
 /// rules it has that the vendored list no longer does (added to the private section).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SnapshotDiff {
     /// Rules of the vendored list the snapshot does not have, exactly as the list writes them.
-    pub lacks: &'static [&'static str],
+    pub lacks: Vec<String>,
     /// Rules the snapshot has on top of the vendored list.
-    pub extra: &'static [&'static str],
+    pub extra: Vec<String>,
 }
 
-/// Every built-in snapshot, as a difference from the vendored list. A browser profile
-/// whose copy of the list was measured to lag (or lead) gets an entry here and a
-/// [`PslSnapshotId`] of its own; nothing else changes.
-const SNAPSHOTS: &[(PslSnapshotId, SnapshotDiff)] = &[(
-    PslSnapshotId::Vendored,
-    SnapshotDiff {
-        lacks: &[],
-        extra: &[],
-    },
-)];
+/// The measured snapshots (`data/psl/snapshots.toml`, written by
+/// `rpscope browser --psl-snapshot`).
+const SNAPSHOT_DATA: &str = include_str!("../data/snapshots.toml");
+
+/// The most a snapshot file may hold: its size and its recorded rules.
+pub const MAX_SNAPSHOT_FILE_BYTES: usize = 1 << 20;
+/// The most rules one snapshot may record (lacks, extra and unobservable together).
+pub const MAX_SNAPSHOT_RULES: usize = 20_000;
+
+/// Reads a snapshot file (the format of `data/psl/snapshots.toml`) and holds every
+/// recorded rule to the vendored list: a rule a browser lacks must be in the vendored list,
+/// an extra rule must not be, and no snapshot is recorded twice.
+///
+/// ```
+/// use rpscope_core::psl::read_snapshots;
+/// let text = r#"
+/// [[snapshot]]
+/// id = "chromium-156"
+/// browser = "chromium 156.0.8078.129"
+/// psl_commit = "0000000000000000000000000000000000000000"
+/// psl_commit_date = "2026-01-01"
+/// method = "example"
+/// measured = "2026-12-06"
+/// probes = 1
+/// [[snapshot.lacks]]
+/// rule = "github.io"
+/// section = "private"
+/// date = "2014-01-01"
+/// "#;
+/// let file = read_snapshots(text).unwrap();
+/// assert_eq!(file.snapshots[0].lacks[0].rule, "github.io");
+/// assert!(read_snapshots("[[snapshot]]\nid = 3").is_err());
+/// ```
+pub fn read_snapshots(text: &str) -> Result<PslSnapshotFile, PslError> {
+    let bad = |m: String| PslError::Unparsable(m);
+    if text.len() > MAX_SNAPSHOT_FILE_BYTES {
+        return Err(bad(format!(
+            "the snapshot file has {} bytes, more than the {MAX_SNAPSHOT_FILE_BYTES} allowed",
+            text.len()
+        )));
+    }
+    let file: PslSnapshotFile = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+    let vendored: std::collections::HashSet<&str> = list_rules(VENDORED).collect();
+    let mut seen = Vec::new();
+    for s in &file.snapshots {
+        if s.id == PslSnapshotId::Vendored {
+            return Err(bad(
+                "`vendored` is the list itself, not a snapshot of it".into()
+            ));
+        }
+        if seen.contains(&s.id) {
+            return Err(bad(format!("snapshot `{}` is recorded twice", s.id)));
+        }
+        seen.push(s.id);
+        let total = s.lacks.len() + s.extra.len() + s.unobservable.len();
+        if total > MAX_SNAPSHOT_RULES {
+            return Err(bad(format!(
+                "snapshot `{}` records {total} rules, more than the {MAX_SNAPSHOT_RULES} allowed",
+                s.id
+            )));
+        }
+        for (change, lacking) in s
+            .lacks
+            .iter()
+            .map(|c| (c, true))
+            .chain(s.extra.iter().map(|c| (c, false)))
+        {
+            let rule = change.rule.as_str();
+            if rule.is_empty() || rule.len() > 253 || rule.contains(char::is_whitespace) {
+                return Err(bad(format!("snapshot `{}`: `{rule}` is not a rule", s.id)));
+            }
+            if !matches!(change.section.as_str(), "icann" | "private") {
+                return Err(bad(format!(
+                    "snapshot `{}`: rule `{rule}` has section `{}` (expected icann or private)",
+                    s.id, change.section
+                )));
+            }
+            match (lacking, vendored.contains(rule)) {
+                (true, false) => {
+                    return Err(bad(format!(
+                    "snapshot `{}` lacks `{rule}`, which the vendored list does not have either",
+                    s.id
+                )))
+                }
+                (false, true) => {
+                    return Err(bad(format!(
+                        "snapshot `{}` has `{rule}` as extra, but the vendored list has it too",
+                        s.id
+                    )))
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(file)
+}
 
 /// The lists profiles decide with: one per built-in snapshot, or one list for every
 /// profile (`--psl FILE`).
@@ -294,22 +395,141 @@ pub struct PslSnapshots {
     /// The vendored list, or the list that overrides every snapshot.
     current: PublicSuffixList,
     /// The other built-in snapshots (empty when `current` overrides them all).
-    others: Vec<(PslSnapshotId, PublicSuffixList)>,
+    others: Vec<(PslSnapshotId, PublicSuffixList, PslSnapshotRecord)>,
     overridden: bool,
+}
+
+/// A verdict that hangs on a rule a snapshot lacks or still has: `domain` is a public
+/// suffix under one list and not under the other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lag<'a> {
+    /// The snapshot whose list differs.
+    pub snapshot: PslSnapshotId,
+    /// The domain whose status differs (an RP ID, or a suffix of one).
+    pub domain: String,
+    /// Whether `domain` is a public suffix under the snapshot.
+    pub suffix_in_snapshot: bool,
+    /// The recorded rule that makes the difference, with its PSL date.
+    pub change: Option<&'a RuleChange>,
+    /// Whether the snapshot lacks the rule (`false`: it still has a removed rule).
+    pub lacks: bool,
+}
+
+impl fmt::Display for Lag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let owner = self.snapshot.owner();
+        let status = if self.suffix_in_snapshot {
+            "a public suffix there, and no page may claim it"
+        } else {
+            "not a public suffix there, and any page under it may claim it"
+        };
+        // A date is `YYYY-MM-DD`, or `between A and B` when the history read does not
+        // hold the commit.
+        let when = |date: &str| {
+            if date.starts_with("between ") {
+                date.to_owned()
+            } else {
+                format!("on {date}")
+            }
+        };
+        match (self.change, self.lacks) {
+            (Some(c), true) => write!(
+                f,
+                "{owner} has no rule `{}`, added to the PSL {}, so `{}` is {status}",
+                c.rule,
+                when(&c.date),
+                self.domain
+            ),
+            (Some(c), false) => write!(
+                f,
+                "{owner} still has the rule `{}`, removed from the PSL {}, so `{}` is {status}",
+                c.rule,
+                when(&c.date),
+                self.domain
+            ),
+            (None, _) => write!(
+                f,
+                "{owner} differs from the current list here: `{}` is {status}",
+                self.domain
+            ),
+        }
+    }
 }
 
 impl PslSnapshots {
     /// Every built-in snapshot, each profile deciding with its own.
+    ///
+    /// The measured data is embedded at compile time and a unit test reads it, so a
+    /// failure here is a build defect; [`PslSnapshots::from_data`] is the fallible form.
     pub fn builtin() -> Self {
-        let others = SNAPSHOTS
-            .iter()
-            .filter(|(id, _)| *id != PslSnapshotId::Vendored)
-            .map(|(id, diff)| (*id, PublicSuffixList::vendored_with(diff)))
-            .collect();
-        PslSnapshots {
+        Self::from_data(SNAPSHOT_DATA).expect("the embedded data/psl/snapshots.toml is valid")
+    }
+
+    /// The vendored list and every snapshot `data` records (the format of
+    /// `data/psl/snapshots.toml`). A snapshot id the data does not record decides with
+    /// the vendored list.
+    pub fn from_data(data: &str) -> Result<Self, PslError> {
+        let file = read_snapshots(data)?;
+        let mut others = Vec::new();
+        for record in file.snapshots {
+            let diff = SnapshotDiff {
+                lacks: record.lacks.iter().map(|c| c.rule.clone()).collect(),
+                extra: record.extra.iter().map(|c| c.rule.clone()).collect(),
+            };
+            others.push((record.id, PublicSuffixList::vendored_with(&diff)?, record));
+        }
+        Ok(PslSnapshots {
             current: PublicSuffixList::vendored(),
             others,
             overridden: false,
+        })
+    }
+
+    /// What was recorded about a snapshot (`None` for the vendored list, an unrecorded
+    /// snapshot, or when one list overrides them all).
+    pub fn record(&self, id: PslSnapshotId) -> Option<&PslSnapshotRecord> {
+        self.others
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, _, r)| r)
+    }
+
+    /// Whether `domain` (an RP ID), or a suffix of it, is a public suffix under the
+    /// snapshot `id` but not under the current list, or the other way round: the first
+    /// such domain, from the longest, with the recorded rule behind it.
+    ///
+    /// Not on the matcher's hot path: explanations and warnings call it.
+    ///
+    /// ```
+    /// use rpscope_core::psl::PslSnapshots;
+    /// use rpscope_model::{PslSnapshotFile, PslSnapshotId, PslSnapshotRecord, RuleChange};
+    /// let lists = PslSnapshots::builtin();
+    /// assert!(lists.lag(PslSnapshotId::Vendored, "me.github.io").is_none());
+    /// ```
+    pub fn lag(&self, id: PslSnapshotId, domain: &str) -> Option<Lag<'_>> {
+        let (_, list, record) = self.others.iter().find(|(i, _, _)| *i == id)?;
+        let mut rest = domain.trim_end_matches('.');
+        loop {
+            if has_only_nonempty_labels(rest) {
+                let is_suffix = |l: &PublicSuffixList| l.public_suffix(rest) == Some(rest);
+                let (there, here) = (is_suffix(list), is_suffix(&self.current));
+                if there != here {
+                    let governs = |rule: &str| rule_governs(rule, rest);
+                    let lacking = record.lacks.iter().find(|c| governs(&c.rule));
+                    let extra = record.extra.iter().find(|c| governs(&c.rule));
+                    return Some(Lag {
+                        snapshot: id,
+                        domain: rest.to_owned(),
+                        suffix_in_snapshot: there,
+                        lacks: extra.is_none(),
+                        change: lacking.or(extra),
+                    });
+                }
+            }
+            match rest.find('.') {
+                Some(i) => rest = &rest[i + 1..],
+                None => return None,
+            }
         }
     }
 
@@ -331,8 +551,8 @@ impl PslSnapshots {
     pub fn get(&self, id: PslSnapshotId) -> &PublicSuffixList {
         self.others
             .iter()
-            .find(|(i, _)| *i == id)
-            .map_or(&self.current, |(_, list)| list)
+            .find(|(i, _, _)| *i == id)
+            .map_or(&self.current, |(_, list, _)| list)
     }
 
     /// The current list (the vendored one, or the overriding list): what checks that
@@ -345,6 +565,20 @@ impl PslSnapshots {
     pub fn is_overridden(&self) -> bool {
         self.overridden
     }
+}
+
+/// Whether a rule, as the list writes it, decides whether `domain` is a public suffix:
+/// `x.y` for `x.y`, `*.x.y` for `a.x.y`, `!a.x.y` for `a.x.y`.
+fn rule_governs(rule: &str, domain: &str) -> bool {
+    if let Some(exception) = rule.strip_prefix('!') {
+        return exception.eq_ignore_ascii_case(domain);
+    }
+    if let Some(parent) = rule.strip_prefix("*.") {
+        return domain
+            .split_once('.')
+            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(parent));
+    }
+    rule.eq_ignore_ascii_case(domain)
 }
 
 /// True when the domain has at least one label and no empty label, a single
@@ -424,13 +658,16 @@ mod tests {
     fn every_snapshot_id_is_built_in_and_diffs_apply() {
         let lists = PslSnapshots::builtin();
         for &id in PslSnapshotId::ALL {
-            assert!(SNAPSHOTS.iter().any(|(i, _)| *i == id), "{id} has no data");
+            if id != PslSnapshotId::Vendored {
+                assert!(lists.record(id).is_some(), "{id} has no measured data");
+            }
             assert!(lists.get(id).rule_count() > 9000);
         }
         let lagging = PublicSuffixList::vendored_with(&SnapshotDiff {
-            lacks: &["github.io"],
-            extra: &["example.com"],
-        });
+            lacks: vec!["github.io".into()],
+            extra: vec!["example.com".into()],
+        })
+        .unwrap();
         assert_eq!(lagging.public_suffix("me.github.io"), Some("io"));
         assert_eq!(
             lagging.suffix_kind("a.example.com"),
@@ -465,5 +702,120 @@ mod tests {
         .unwrap();
         assert_eq!(tiny.public_suffix("example.com"), Some("com"));
         assert_eq!(tiny.version(), None);
+    }
+
+    /// Every recorded rule is held to the vendored list: a rule a browser lacks is in
+    /// it, an extra rule is not (read_snapshots refuses the data otherwise).
+    #[test]
+    fn embedded_snapshots_hold_to_the_vendored_list() {
+        let file = read_snapshots(SNAPSHOT_DATA).expect("data/psl/snapshots.toml");
+        let vendored: std::collections::HashSet<&str> = list_rules(VENDORED).collect();
+        for s in &file.snapshots {
+            assert_eq!(s.psl_commit.len(), 40, "{}", s.id);
+            for c in &s.lacks {
+                assert!(vendored.contains(c.rule.as_str()), "{}: {}", s.id, c.rule);
+            }
+            for c in &s.extra {
+                assert!(!vendored.contains(c.rule.as_str()), "{}: {}", s.id, c.rule);
+            }
+        }
+    }
+
+    fn record(lacks: &[&str], extra: &[&str]) -> String {
+        let mut t = String::from(
+            "[[snapshot]]\nid = \"chromium-156\"\nbrowser = \"chromium 1\"\npsl_commit = \"0000000000000000000000000000000000000000\"\npsl_commit_date = \"2026-01-01\"\nmethod = \"m\"\nmeasured = \"2026-12-06\"\nprobes = 2\n",
+        );
+        for r in lacks {
+            t.push_str(&format!("[[snapshot.lacks]]\nrule = \"{r}\"\nsection = \"private\"\ndate = \"2026-02-03\"\ncommit = \"abc\"\n"));
+        }
+        for r in extra {
+            t.push_str(&format!("[[snapshot.extra]]\nrule = \"{r}\"\nsection = \"private\"\ndate = \"2026-04-05\"\n"));
+        }
+        t
+    }
+
+    #[test]
+    fn hostile_snapshot_data_is_refused_with_a_reason() {
+        let cases = [
+            (
+                record(&["no-such-rule.example"], &[]),
+                "does not have either",
+            ),
+            (record(&[], &["github.io"]), "has it too"),
+            (record(&["a b"], &[]), "is not a rule"),
+            (format!("{}{}", record(&[], &[]), record(&[], &[])), "twice"),
+            (
+                record(&[], &[]).replace("chromium-156", "vendored"),
+                "not a snapshot",
+            ),
+            (
+                record(&[], &[]).replace("chromium-156", "safari-1"),
+                "unknown variant",
+            ),
+            (
+                record(&[], &[]).replace("probes = 2", "probes = 2\nsurprise = 1"),
+                "unknown field",
+            ),
+            ("x".repeat(MAX_SNAPSHOT_FILE_BYTES + 1), "more than"),
+        ];
+        for (text, want) in cases {
+            let err = read_snapshots(&text).map(|_| ()).unwrap_err().to_string();
+            assert!(err.contains(want), "{want}: {err}");
+        }
+        let mut extra = record(&[], &["a.example"]);
+        extra.push_str(
+            "[[snapshot.extra]]\nrule = \"b.example\"\nsection = \"other\"\ndate = \"x\"\n",
+        );
+        assert!(read_snapshots(&extra)
+            .unwrap_err()
+            .to_string()
+            .contains("section"));
+    }
+
+    #[test]
+    fn a_lagging_snapshot_names_the_rule_and_its_date() {
+        let lists = PslSnapshots::from_data(&record(&["github.io"], &["example.com"])).unwrap();
+        let lag = lists
+            .lag(PslSnapshotId::Chromium156, "github.io")
+            .expect("github.io is a suffix only in the current list");
+        assert!(!lag.suffix_in_snapshot);
+        assert_eq!(
+            lag.to_string(),
+            "Chromium 156's list has no rule `github.io`, added to the PSL on 2026-02-03, so `github.io` is not a public suffix there, and any page under it may claim it"
+        );
+        // A suffix of the RP ID counts too: tenants under it are not isolated.
+        assert_eq!(
+            lists
+                .lag(PslSnapshotId::Chromium156, "me.github.io")
+                .map(|l| l.domain),
+            Some("github.io".into())
+        );
+        let extra = lists
+            .lag(PslSnapshotId::Chromium156, "example.com")
+            .unwrap();
+        assert!(extra.suffix_in_snapshot && !extra.lacks);
+        assert!(extra
+            .to_string()
+            .contains("still has the rule `example.com`, removed from the PSL on 2026-04-05"));
+        assert!(lists
+            .lag(PslSnapshotId::Chromium156, "example.org")
+            .is_none());
+        assert!(lists
+            .lag(PslSnapshotId::FirefoxEsr153, "github.io")
+            .is_none());
+        assert!(lists.lag(PslSnapshotId::Chromium156, "").is_none());
+        assert!(lists
+            .lag(PslSnapshotId::Chromium156, "a..github.io")
+            .is_some());
+    }
+
+    #[test]
+    fn rules_govern_the_domains_they_decide() {
+        assert!(rule_governs("x.y", "x.y"));
+        assert!(!rule_governs("x.y", "a.x.y"));
+        assert!(rule_governs("*.x.y", "a.x.y"));
+        assert!(!rule_governs("*.x.y", "x.y"));
+        assert!(rule_governs("!w.x.y", "w.x.y"));
+        assert!(!rule_governs("!w.x.y", "a.x.y"));
     }
 }

@@ -9,7 +9,7 @@
 use crate::case::{AnyCase, ClientCase, ServerCase};
 use crate::divergence::KnownDivergences;
 use crate::load::Corpus;
-use rpscope_core::client::{check, ClientRequest};
+use rpscope_core::client::{check, snapshot_note, ClientRequest};
 use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify_or_refuse, ServerRequest};
 use rpscope_core::{Profile, PslSnapshots, Reason, Verdict};
@@ -105,10 +105,14 @@ impl Target for Builtin<'_> {
             case.well_known.as_ref(),
         );
         let v = check(&request, profile, self.psl.for_profile(profile));
+        let explanation = match snapshot_note(&request, profile, &v, self.psl) {
+            Some(note) => format!("{} ({note})", v.explanation()),
+            None => v.explanation().to_string(),
+        };
         Answer::Verdict {
             verdict: v.verdict(),
             reason: Some(v.reason()),
-            explanation: Some(v.explanation().to_string()),
+            explanation: Some(explanation),
         }
     }
 

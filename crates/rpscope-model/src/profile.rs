@@ -87,11 +87,12 @@ impl ProfileId {
     /// The Public Suffix List snapshot the profile decides with (`--psl` overrides it).
     pub const fn psl_snapshot(self) -> PslSnapshotId {
         match self {
+            ProfileId::Spec => PslSnapshotId::Vendored,
+            ProfileId::Chromium => PslSnapshotId::Chromium156,
+            ProfileId::Firefox => PslSnapshotId::FirefoxEsr153,
             // Which list Safari's `PublicSuffixStore` holds is unknown: `webkit`
             // decides with the vendored list until one is recorded.
-            ProfileId::Spec | ProfileId::Chromium | ProfileId::Firefox | ProfileId::Webkit => {
-                PslSnapshotId::Vendored
-            }
+            ProfileId::Webkit => PslSnapshotId::Vendored,
         }
     }
 
@@ -174,16 +175,61 @@ impl fmt::Display for Browser {
 pub enum PslSnapshotId {
     /// The list vendored in `data/psl/` (see its `PROVENANCE.md`).
     Vendored,
+    /// The list compiled into Chromium 156, as measured by `rpscope browser --psl-snapshot`
+    /// (`data/psl/snapshots.toml`).
+    #[serde(rename = "chromium-156")]
+    Chromium156,
+    /// The list Firefox ESR 153 uses, as measured by `rpscope browser --psl-snapshot`
+    /// (`data/psl/snapshots.toml`).
+    #[serde(rename = "firefox-esr-153")]
+    FirefoxEsr153,
 }
 
 impl PslSnapshotId {
     /// Every snapshot.
-    pub const ALL: &'static [PslSnapshotId] = &[PslSnapshotId::Vendored];
+    pub const ALL: &'static [PslSnapshotId] = &[
+        PslSnapshotId::Vendored,
+        PslSnapshotId::Chromium156,
+        PslSnapshotId::FirefoxEsr153,
+    ];
 
-    /// The snapshot's name, as recorded with measurements.
+    /// The snapshot's name, as recorded with measurements and in `data/psl/snapshots.toml`.
     pub const fn as_str(self) -> &'static str {
         match self {
             PslSnapshotId::Vendored => "vendored",
+            PslSnapshotId::Chromium156 => "chromium-156",
+            PslSnapshotId::FirefoxEsr153 => "firefox-esr-153",
+        }
+    }
+
+    /// Whose list it is, for explanations ("Chromium 156's list").
+    pub const fn owner(self) -> &'static str {
+        match self {
+            PslSnapshotId::Vendored => "the vendored list",
+            PslSnapshotId::Chromium156 => "Chromium 156's list",
+            PslSnapshotId::FirefoxEsr153 => "Firefox ESR 153's list",
+        }
+    }
+
+    /// Looks a snapshot up by name.
+    ///
+    /// ```
+    /// use rpscope_model::PslSnapshotId;
+    /// assert_eq!(PslSnapshotId::from_name("chromium-156"), Some(PslSnapshotId::Chromium156));
+    /// assert_eq!(PslSnapshotId::from_name("chromium"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<PslSnapshotId> {
+        PslSnapshotId::ALL
+            .iter()
+            .copied()
+            .find(|p| p.as_str() == name)
+    }
+
+    /// The snapshot that models `browser`'s list.
+    pub const fn of_browser(browser: Browser) -> PslSnapshotId {
+        match browser {
+            Browser::Chromium => PslSnapshotId::Chromium156,
+            Browser::Firefox => PslSnapshotId::FirefoxEsr153,
         }
     }
 }
@@ -211,6 +257,15 @@ mod tests {
         }
         assert_eq!(ProfileId::names(", "), "spec, chromium, firefox, webkit");
         assert_eq!(ProfileId::Webkit.browser(), None, "webkit is not measured");
+        for &s in PslSnapshotId::ALL {
+            assert_eq!(PslSnapshotId::from_name(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap().as_str(), Some(s.as_str()));
+        }
+        for &b in Browser::ALL {
+            assert_eq!(b.profile().psl_snapshot(), PslSnapshotId::of_browser(b));
+        }
+        assert_eq!(ProfileId::Spec.psl_snapshot(), PslSnapshotId::Vendored);
+        assert_eq!(ProfileId::Webkit.psl_snapshot(), PslSnapshotId::Vendored);
     }
 
     fn serde_json_name(p: &ProfileId) -> String {

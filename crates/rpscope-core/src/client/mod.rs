@@ -30,6 +30,7 @@ pub use verdict::{ClientVerdict, Explanation};
 use crate::profile::{IpRpId, LeadingDotRpId, Profile, RpIdSpelling, SuffixHost};
 use crate::psl::{has_only_nonempty_labels, PublicSuffixList, SuffixKind};
 use crate::reason::Reason;
+use rpscope_model::{ProfileId, Verdict};
 use verdict::Context;
 
 /// One client-side question: may `origin` use `rp_id`?
@@ -335,4 +336,100 @@ fn leading_dot_claim(
         Ok(Reason::RpIdRegistrableSuffix) => Some(Reason::RpIdRegistrableSuffix),
         _ => None,
     }
+}
+
+/// A verdict that hangs on a browser's copy of the Public Suffix List: under `profile`
+/// the request is decided differently with the browser's snapshot than with the
+/// current (vendored) list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotNote {
+    /// The profile whose snapshot makes the difference.
+    pub profile: ProfileId,
+    /// The verdict with the profile's own snapshot (what the profile says).
+    pub with_snapshot: Verdict,
+    /// The verdict the current list would give under the same profile.
+    pub with_current: Verdict,
+    /// The rule behind it and its date, as [`crate::psl::Lag`] says it.
+    pub why: String,
+}
+
+impl std::fmt::Display for SnapshotNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let word = |v: Verdict| match v {
+            Verdict::Accept => "accepts",
+            Verdict::Reject => "refuses",
+        };
+        write!(
+            f,
+            "{}: the `{}` profile {} this request, where the current list would have it {} it",
+            self.why,
+            self.profile,
+            word(self.with_snapshot),
+            match self.with_current {
+                Verdict::Accept => "accept",
+                Verdict::Reject => "refuse",
+            }
+        )
+    }
+}
+
+/// For each of `profiles` that decides with a browser's snapshot of the list, whether
+/// the request's verdict depends on that snapshot (a rule the browser lacks, or still
+/// has): each note names the rule and the date the PSL changed it.
+///
+/// Empty when one list overrides every snapshot (`--psl FILE`). Not on the matcher's
+/// hot path: it decides the request twice per profile.
+///
+/// ```
+/// use rpscope_core::client::{snapshot_notes, ClientRequest};
+/// use rpscope_core::{Profile, PslSnapshots};
+/// let lists = PslSnapshots::builtin();
+/// let request = ClientRequest { origin: "https://login.example.com", rp_id: Some("example.com"), well_known: None };
+/// assert!(snapshot_notes(&request, Profile::ALL, &lists).is_empty());
+/// ```
+pub fn snapshot_notes(
+    request: &ClientRequest<'_>,
+    profiles: &[Profile],
+    lists: &crate::psl::PslSnapshots,
+) -> Vec<SnapshotNote> {
+    profiles
+        .iter()
+        .filter_map(|profile| {
+            let own = check(request, profile, lists.for_profile(profile));
+            snapshot_note(request, profile, &own, lists)
+        })
+        .collect()
+}
+
+/// [`snapshot_notes`] for one profile whose verdict `own` is already decided (with
+/// `lists.for_profile(profile)`): decides again with the current list only when the
+/// RP ID or the caller's host is a public suffix in one list and not the other.
+pub fn snapshot_note(
+    request: &ClientRequest<'_>,
+    profile: &Profile,
+    own: &ClientVerdict,
+    lists: &crate::psl::PslSnapshots,
+) -> Option<SnapshotNote> {
+    let snapshot = profile.psl;
+    if lists.is_overridden() || lists.record(snapshot).is_none() {
+        return None;
+    }
+    let lag = own
+        .rp_id()
+        .and_then(|id| lists.lag(snapshot, id))
+        .or_else(|| {
+            own.caller_host
+                .as_deref()
+                .and_then(|h| lists.lag(snapshot, h))
+        })?;
+    let current = check(request, profile, lists.current());
+    if own.verdict() == current.verdict() {
+        return None;
+    }
+    Some(SnapshotNote {
+        profile: profile.id,
+        with_snapshot: own.verdict(),
+        with_current: current.verdict(),
+        why: lag.to_string(),
+    })
 }

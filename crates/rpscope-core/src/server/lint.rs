@@ -155,6 +155,8 @@ lint_codes! {
     AppOriginNotInAssetlinks = ("app-origin-not-in-assetlinks", Warning),
     /// `apple-app-site-association` is served with a `Content-Type` other than `application/json`
     AasaBadContentType = ("aasa-bad-content-type", Warning),
+    /// an RP ID, or a domain above it, is a public suffix in the current list but not in one browser's copy (or the other way round): which pages may claim it depends on the browser
+    PslSnapshotLag = ("psl-snapshot-lag", Warning),
 }
 
 impl fmt::Display for LintCode {
@@ -1190,6 +1192,64 @@ fn check_label_counts(
             format!("keep at most {max} entries, or put the origins that need the document first"),
         );
     }
+}
+
+/// `psl-snapshot-lag`: an RP ID, or a domain above it, that is a public suffix under
+/// the current list but not under a built-in profile's snapshot of the list (or the
+/// other way round). Under a lagging list the browser lets any page under the domain
+/// claim it (tenants of a platform that registered its suffix are not isolated there
+/// yet); under a list that still has a removed rule, the browser refuses an RP ID the
+/// current list allows.
+///
+/// [`lint`] takes one list; this takes every snapshot (`rpscope lint` runs both).
+/// Empty when one list overrides every snapshot (`--psl FILE`).
+///
+/// ```
+/// use rpscope_core::server::{lint::lint_snapshots, Policy};
+/// use rpscope_core::PslSnapshots;
+/// let policy = Policy { rp_ids: vec!["example.com".into()], origins: vec!["https://example.com".into()], ..Policy::default() };
+/// assert!(lint_snapshots(&policy, &PslSnapshots::builtin()).is_empty());
+/// ```
+pub fn lint_snapshots(policy: &Policy, lists: &crate::psl::PslSnapshots) -> Vec<Finding> {
+    let mut out = Findings::default();
+    if lists.is_overridden() {
+        return out.list;
+    }
+    for id in &policy.rp_ids {
+        for profile in Profile::ALL {
+            let Some(lag) = lists.lag(profile.psl, id) else {
+                continue;
+            };
+            let owner = profile.psl.owner();
+            let (message, fix) = if lag.suffix_in_snapshot {
+                (
+                    format!(
+                        "{lag}; under the `{}` profile no page may claim `{}`, so the RP ID `{id}` fails there while the current list allows it",
+                        profile.id, lag.domain
+                    ),
+                    format!("until {owner} catches up, use an RP ID that is registrable under both lists, or expect ceremonies at `{id}` to fail in that browser"),
+                )
+            } else if lag.domain == id.trim_end_matches('.') {
+                (
+                    format!(
+                        "{lag}; under the `{}` profile every page under `{id}` may claim the RP ID `{id}`, so its credentials are not isolated from other sites under it in that browser",
+                        profile.id
+                    ),
+                    format!("until {owner} has the rule, do not rely on the browser's RP ID check alone: verify the exact origins server-side (`rpscope verify`), or use a registrable domain under `{id}` as the RP ID"),
+                )
+            } else {
+                (
+                    format!(
+                        "{lag}; under the `{}` profile any other site under `{}` may claim `{}` as its RP ID, so the RP ID `{id}` is not isolated from its neighbours in that browser",
+                        profile.id, lag.domain, lag.domain
+                    ),
+                    format!("until {owner} has the rule, verify the exact origins server-side (`rpscope verify`) and do not share credentials across `{}`", lag.domain),
+                )
+            };
+            out.add(LintCode::PslSnapshotLag, message, fix);
+        }
+    }
+    out.list
 }
 
 #[cfg(test)]
