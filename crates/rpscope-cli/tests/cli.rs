@@ -1230,6 +1230,12 @@ fn lint_previous_reports_a_changed_rp_id() {
             new.to_str().unwrap(),
             "--previous",
             new.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
 /// A rule Chromium 156's measured list lacks (`data/psl/snapshots.toml`).
 fn rule_chromium_lacks() -> String {
     rpscope_core::PslSnapshots::builtin()
