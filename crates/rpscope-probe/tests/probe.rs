@@ -72,12 +72,23 @@ fn a_served_document_admits_the_listed_origin_under_every_profile() {
         Duration::from_secs(10),
     );
     assert_eq!(report.rp_id, "brand.example");
-    // Spec and Firefox fetch alike (no cap); Chromium caps the body.
-    assert_eq!(report.fetches.len(), 2);
+    // Spec and Firefox fetch alike (no cap); Chromium caps the body at 256 KiB,
+    // WebKit at 64 KiB: three fetches.
+    let groups: Vec<&[ProfileId]> = report.fetches.iter().map(|f| &f.profiles[..]).collect();
     assert_eq!(
-        report.fetches[0].profiles,
-        [ProfileId::Spec, ProfileId::Firefox]
+        groups,
+        [
+            &[ProfileId::Spec, ProfileId::Firefox][..],
+            &[ProfileId::Chromium][..],
+            &[ProfileId::Webkit][..],
+        ]
     );
+    let caps: Vec<Option<usize>> = report
+        .fetches
+        .iter()
+        .map(|f| f.rules.max_body_bytes)
+        .collect();
+    assert_eq!(caps, [None, Some(256 * 1024), Some(64 * 1024)]);
     for f in &report.fetches {
         assert_eq!(f.record.error, None);
         assert_eq!(f.record.status, Some(200));
@@ -102,11 +113,11 @@ fn a_served_document_admits_the_listed_origin_under_every_profile() {
 #[test]
 fn the_label_table_shows_duplicates_skips_and_each_profiles_limit() {
     let report = run("brand.example", &[], Duration::from_secs(10));
-    // Spec and Chromium count a label once; Firefox gives every entry a slot.
+    // Spec, Chromium and WebKit count a label once; Firefox gives every entry a slot.
     assert_eq!(report.labels.len(), 2);
     assert_eq!(
         report.labels[0].profiles,
-        [ProfileId::Spec, ProfileId::Chromium]
+        [ProfileId::Spec, ProfileId::Chromium, ProfileId::Webkit]
     );
     let fates = |g: &LabelGroup| g.entries.iter().map(|e| e.fate).collect::<Vec<_>>();
     assert_eq!(
@@ -200,6 +211,36 @@ fn a_body_over_the_cap_is_read_to_the_cap_and_one_byte() {
     assert!(r.truncated);
     assert_eq!(r.bytes, 256 * 1024 + 1);
     assert_eq!(r.body.len(), 256 * 1024 + 1);
+}
+
+/// WebKit's own fetch group reads a 300 KiB body only to its 64 KiB cap and one
+/// byte (`defaultWellKnownMaxResourceSize`), and a gigabyte stream no further.
+#[test]
+fn the_webkit_fetch_reads_at_most_64_kib_and_one_byte() {
+    let report = run(
+        "big.example",
+        &["https://brand.co.uk"],
+        Duration::from_secs(30),
+    );
+    let webkit = report
+        .fetches
+        .iter()
+        .find(|f| f.profiles == [ProfileId::Webkit])
+        .expect("a webkit fetch group");
+    assert_eq!(webkit.rules.max_body_bytes, Some(64 * 1024));
+    assert!(webkit.record.truncated);
+    assert_eq!(webkit.record.bytes, 64 * 1024 + 1);
+    assert_eq!(webkit.record.body.len(), 64 * 1024 + 1);
+    assert_eq!(
+        reason(&report, 0, ProfileId::Webkit),
+        Reason::RelatedOriginsTooLarge
+    );
+    let rules = webkit.rules;
+    for host in ["endless.example", "gigabyte.example"] {
+        let r = fetch(host, &rules);
+        assert!(r.truncated, "{host}");
+        assert_eq!(r.body.len(), 64 * 1024 + 1, "{host}");
+    }
 }
 
 #[test]
