@@ -282,6 +282,12 @@ fn labels(out: &mut dyn Write, g: &LabelGroup) -> std::io::Result<()> {
             }
             ("not-string", _, _, _) => "not a string: the walk ends here".into(),
             ("not-reached", _, _, _) => "not reached".into(),
+            ("beyond-candidate-limit", Some(l), _, _) => {
+                format!("{l}: past the candidate limit, the walk has stopped: never matched")
+            }
+            ("beyond-candidate-limit", None, _, _) => {
+                "past the candidate limit, the walk has stopped".into()
+            }
             (other, _, _, _) => other.to_owned(),
         };
         writeln!(out, "  {:>3}  {:width$}  {what}", e.index, e.entry)?;
@@ -290,6 +296,12 @@ fn labels(out: &mut dyn Write, g: &LabelGroup) -> std::io::Result<()> {
         writeln!(
             out,
             "  the limit is reached at entry {at}: later entries with new labels are never examined"
+        )?;
+    }
+    if let (Some(at), Some(max)) = (g.candidate_limit_reached_at, g.max_candidates) {
+        writeln!(
+            out,
+            "  the candidate limit is reached at entry {at}: {max} entries with a label were examined, the walk stops there and no later entry is ever examined"
         )?;
     }
     Ok(())

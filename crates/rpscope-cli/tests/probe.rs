@@ -147,6 +147,7 @@ fn the_report_obeys_its_schema() {
             "--json",
         ][..],
         &["--rp-id", "labels.example", "--json"][..],
+        &["--rp-id", "candidates.example", "--json"][..],
     ] {
         let report = json(&probe(args));
         let errors: Vec<String> = validator
@@ -207,6 +208,46 @@ fn the_label_table_shows_where_each_profile_stops() {
         "{out}"
     );
     assert!(out.contains("the limit is reached at entry 5"), "{out}");
+}
+
+#[test]
+fn entries_past_webkits_candidate_limit_show_their_fate() {
+    let o = probe(&[
+        "--rp-id",
+        "candidates.example",
+        "--origin",
+        "https://h120.example.com",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("webkit    reject (related-origins-candidate-limit)"),
+        "{out}"
+    );
+    assert!(out.contains("Labels as webkit"), "{out}");
+    assert!(
+        out.contains("the candidate limit is reached at entry 100"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "h120.example.com  example: past the candidate limit, the walk has stopped: never matched"
+        ),
+        "{out}"
+    );
+    let o = probe(&["--rp-id", "candidates.example", "--json"]);
+    let report = json(&o);
+    let webkit = report["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["profiles"] == serde_json::json!(["webkit"]))
+        .expect("a webkit label group");
+    assert_eq!(webkit["max_candidates"], 100);
+    assert_eq!(webkit["candidate_limit_reached_at"], 100);
+    assert_eq!(webkit["entries"][120]["fate"], "beyond-candidate-limit");
+    assert_eq!(webkit["entries"][120]["reachable"], false);
+    assert_eq!(webkit["entries"][99]["reachable"], true);
 }
 
 #[test]

@@ -152,6 +152,14 @@ pub struct LabelGroup {
     pub max_labels: Option<usize>,
     /// The index of the first entry the limit keeps from being examined.
     pub limit_reached_at: Option<usize>,
+    /// The candidate limit that stopped the walk (WebKit: 100 labelled entries),
+    /// when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_candidates: Option<usize>,
+    /// The index of the labelled entry the walk stopped at because the candidate
+    /// limit was reached: it and every later entry are `beyond-candidate-limit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate_limit_reached_at: Option<usize>,
     /// Every entry of `origins`, in order.
     pub entries: Vec<LabelEntry>,
     /// Why there is no table (no document, not a JSON object with `origins`).
@@ -167,7 +175,7 @@ pub struct LabelEntry {
     /// The entry as written.
     pub entry: String,
     /// `counted`, `duplicate`, `known-after-limit`, `beyond-limit`, `not-url`,
-    /// `no-label`, `not-string` or `not-reached`.
+    /// `no-label`, `not-string`, `not-reached` or `beyond-candidate-limit`.
     pub fate: &'static str,
     /// Its registrable-origin label, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -276,7 +284,10 @@ pub fn probe(
     for profile in &profiles {
         let group = labels_for(profile, fetch_of(profile.id), psl);
         match labels.iter_mut().find(|g| {
-            g.max_labels == group.max_labels && g.entries == group.entries && g.error == group.error
+            g.max_labels == group.max_labels
+                && g.max_candidates == group.max_candidates
+                && g.entries == group.entries
+                && g.error == group.error
         }) {
             Some(same) => same.profiles.push(profile.id),
             None => labels.push(group),
@@ -309,6 +320,8 @@ fn labels_for(profile: &Profile, record: Option<&FetchRecord>, psl: &PslSnapshot
         profiles: vec![profile.id],
         max_labels: Some(profile.related_origins.max_labels),
         limit_reached_at: None,
+        max_candidates: None,
+        candidate_limit_reached_at: None,
         entries: Vec::new(),
         error: None,
     };
@@ -343,6 +356,8 @@ fn labels_for(profile: &Profile, record: Option<&FetchRecord>, psl: &PslSnapshot
 
 fn fill(group: &mut LabelGroup, table: LabelTable) {
     group.limit_reached_at = table.limit_reached_at;
+    group.candidate_limit_reached_at = table.candidate_limit_reached_at;
+    group.max_candidates = table.candidate_limit_reached_at.and(table.max_candidates);
     group.entries = table
         .rows
         .into_iter()
@@ -361,6 +376,9 @@ fn fill(group: &mut LabelGroup, table: LabelTable) {
                 EntryFate::NoLabel => ("no-label", None, None, None),
                 EntryFate::NotString => ("not-string", None, None, None),
                 EntryFate::NotReached => ("not-reached", None, None, None),
+                EntryFate::BeyondCandidateLimit { label } => {
+                    ("beyond-candidate-limit", label, None, None)
+                }
                 _ => ("other", None, None, None),
             };
             LabelEntry {

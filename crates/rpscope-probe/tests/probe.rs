@@ -152,6 +152,59 @@ fn the_label_table_shows_duplicates_skips_and_each_profiles_limit() {
     );
 }
 
+/// WebKit stops after 100 labelled entries: the 101st entry on is never
+/// examined, for the verdict and in its label table; the other profiles read on.
+#[test]
+fn the_webkit_label_table_stops_at_the_candidate_limit() {
+    let report = run(
+        "candidates.example",
+        &[
+            "https://h99.example.com",
+            "https://h100.example.com",
+            "https://h120.example.com",
+        ],
+        Duration::from_secs(10),
+    );
+    for profile in [ProfileId::Spec, ProfileId::Chromium, ProfileId::Firefox] {
+        for origin in 0..3 {
+            assert_eq!(
+                reason(&report, origin, profile),
+                Reason::RelatedOriginsMatch,
+                "{profile:?} {origin}"
+            );
+        }
+    }
+    assert_eq!(
+        reason(&report, 0, ProfileId::Webkit),
+        Reason::RelatedOriginsMatch
+    );
+    for origin in [1, 2] {
+        assert_eq!(
+            reason(&report, origin, ProfileId::Webkit),
+            Reason::RelatedOriginsCandidateLimit
+        );
+    }
+    let webkit = report
+        .labels
+        .iter()
+        .find(|g| g.profiles.contains(&ProfileId::Webkit))
+        .expect("group");
+    assert_eq!(webkit.profiles, [ProfileId::Webkit]);
+    assert_eq!(webkit.max_candidates, Some(100));
+    assert_eq!(webkit.candidate_limit_reached_at, Some(100));
+    assert_eq!(webkit.entries[99].fate, "duplicate");
+    assert!(webkit.entries[99].reachable);
+    for i in [100, 120, 149] {
+        assert_eq!(webkit.entries[i].fate, "beyond-candidate-limit", "{i}");
+        assert_eq!(webkit.entries[i].label.as_deref(), Some("example"));
+        assert!(!webkit.entries[i].reachable);
+    }
+    let spec = &report.labels[0];
+    assert_eq!(spec.profiles, [ProfileId::Spec, ProfileId::Chromium]);
+    assert_eq!(spec.candidate_limit_reached_at, None);
+    assert!(spec.entries[120].reachable);
+}
+
 #[test]
 fn content_type_and_status_rules_come_from_each_profile() {
     use ProfileId::*;

@@ -9,6 +9,15 @@ pub const BRAND_DOC: &str = r#"{"origins":["https://brand.co.uk","https://www.br
 /// Seven distinct labels: Chromium and the spec examine five.
 pub const SEVEN_LABELS: &str = r#"{"origins":["https://a.com","https://b.com","https://c.com","https://d.com","https://e.com","https://f.com","https://g.com"]}"#;
 
+/// 150 entries over the one label `example` (`https://h{i}.example.com`): WebKit
+/// examines the first 100 (`maxCandidates`), the other profiles all of them.
+pub fn candidates_doc() -> String {
+    let entries: Vec<String> = (0..150)
+        .map(|i| format!("\"https://h{i}.example.com\""))
+        .collect();
+    format!(r#"{{"origins":[{}]}}"#, entries.join(","))
+}
+
 /// What each host answers; every test host ends in `.example`.
 pub fn handler(host: &str, path: &str) -> Reply {
     let doc = |body: &str| Reply::json(body.as_bytes().to_vec());
@@ -29,6 +38,7 @@ pub fn handler(host: &str, path: &str) -> Reply {
             b"<!doctype html><title>app</title><div id=root></div>".to_vec(),
         ),
         ("labels.example", _) => doc(SEVEN_LABELS),
+        ("candidates.example", _) => doc(&candidates_doc()),
         ("charset.example", _) => Reply::ok(
             "application/json; charset=utf-8",
             br#"{"origins":["https://brand.co.uk"]}"#.to_vec(),
