@@ -2,8 +2,10 @@
 //! behaviour, every origin decided under every profile, and the label tables.
 
 use crate::fetch::{FetchRecord, FetchRules, Fetcher, Redirects};
+use crate::mobile::{read_aasa, read_assetlinks, PolicyRef, Reading};
 use rpscope_core::client::labels::{label_table, EntryFate, LabelTable};
 use rpscope_core::client::{check, ClientRequest, RpId};
+use rpscope_core::mobile::MobileFile;
 use rpscope_core::{Profile, ProfileId, PslSnapshots, Reason, Verdict};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -23,10 +25,10 @@ pub const AASA_PATH: &str = "/.well-known/apple-app-site-association";
 /// (Android Credential Manager, "Prerequisites",
 /// <https://developer.android.com/identity/credential-manager/prerequisites>), so
 /// the first redirect is recorded and not followed. No size cap is documented:
-/// rpscope's own read limit applies.
+/// the reader's own bound (1 MiB, [`MobileFile::max_bytes`]) is read and one byte.
 pub const ASSETLINKS_RULES: FetchRules = FetchRules {
     redirects: Redirects::NotFollowed,
-    max_body_bytes: None,
+    max_body_bytes: Some(MobileFile::AssetLinks.max_bytes()),
 };
 
 /// The fetch of `apple-app-site-association`: served over https without
@@ -35,7 +37,7 @@ pub const ASSETLINKS_RULES: FetchRules = FetchRules {
 /// <https://developer.apple.com/documentation/xcode/supporting-associated-domains>).
 pub const AASA_RULES: FetchRules = FetchRules {
     redirects: Redirects::NotFollowed,
-    max_body_bytes: Some(128 * 1024),
+    max_body_bytes: Some(MobileFile::Aasa.max_bytes()),
 };
 
 /// What to probe.
@@ -51,6 +53,9 @@ pub struct ProbeRequest<'a> {
     pub android: bool,
     /// Also fetch `apple-app-site-association`.
     pub ios: bool,
+    /// The policy the association files are compared with (`None`: each file is
+    /// read on its own).
+    pub policy: Option<PolicyRef<'a>>,
 }
 
 /// Why a probe could not start.
@@ -101,6 +106,15 @@ impl ProbeReport {
                 .into_iter()
                 .flatten()
                 .any(|a| a.record.error.is_some())
+    }
+
+    /// Whether an association file that was fetched has an error-severity
+    /// finding (a platform refuses the file, or the policy refuses its apps).
+    pub fn association_errors(&self) -> bool {
+        [&self.android, &self.ios]
+            .into_iter()
+            .flatten()
+            .any(|a| a.reading.has_error())
     }
 
     /// Whether every origin is accepted under every profile.
@@ -190,7 +204,8 @@ pub struct LabelEntry {
     pub reachable: bool,
 }
 
-/// An association file fetched for a mobile platform.
+/// An association file fetched for a mobile platform, and what the core's
+/// reader found in it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct AssociationFile {
     /// How it was fetched.
@@ -198,6 +213,10 @@ pub struct AssociationFile {
     /// What happened.
     #[serde(flatten)]
     pub record: FetchRecord,
+    /// What the reader made of it (empty, with no findings, when the fetch
+    /// failed: `error` says why).
+    #[serde(flatten)]
+    pub reading: Reading,
 }
 
 /// Runs a probe: fetches, then decides. `progress` receives one line per step.
@@ -294,16 +313,27 @@ pub fn probe(
         }
     }
 
-    let mut association = |wanted: bool, path: &str, rules: crate::FetchRules| {
+    type Reader = fn(&FetchRecord, &str, Option<PolicyRef<'_>>) -> Option<Reading>;
+    let mut association = |wanted: bool, path: &str, rules: crate::FetchRules, read: Reader| {
         wanted.then(|| {
             progress(&format!("fetching https://{host}{path}"));
             let record = fetcher.fetch(&host, path, &rules);
             progress(&summary(&record));
-            AssociationFile { rules, record }
+            let reading = read(&record, &host, request.policy).unwrap_or_default();
+            AssociationFile {
+                rules,
+                record,
+                reading,
+            }
         })
     };
-    let android = association(request.android, ASSETLINKS_PATH, ASSETLINKS_RULES);
-    let ios = association(request.ios, AASA_PATH, AASA_RULES);
+    let android = association(
+        request.android,
+        ASSETLINKS_PATH,
+        ASSETLINKS_RULES,
+        read_assetlinks,
+    );
+    let ios = association(request.ios, AASA_PATH, AASA_RULES, read_aasa);
 
     Ok(ProbeReport {
         rp_id: host,

@@ -4,7 +4,8 @@
 mod support;
 
 use rpscope_core::{ProfileId, PslSnapshots, Reason, Verdict};
-use rpscope_probe::probe::{LabelGroup, AASA_RULES, ASSETLINKS_RULES};
+use rpscope_probe::mobile::PolicyRef;
+use rpscope_probe::probe::{AssociationFile, LabelGroup, AASA_RULES, ASSETLINKS_RULES};
 use rpscope_probe::{
     probe, ConnectTo, FetchErrorKind, FetchOptions, FetchRecord, FetchRules, Fetcher, ProbeReport,
     ProbeRequest, Redirects, Roots, MAX_READ_BYTES, MAX_REDIRECTS,
@@ -50,6 +51,7 @@ fn run(rp_id: &str, origins: &[&str], timeout: Duration) -> ProbeReport {
         profiles: ProfileId::ALL,
         android: false,
         ios: false,
+        policy: None,
     };
     probe(
         &fetcher(timeout),
@@ -410,6 +412,7 @@ fn association_files_are_fetched_without_redirects() {
         profiles: &[ProfileId::Spec],
         android: true,
         ios: true,
+        policy: None,
     };
     let report = probe(&f, &request, &PslSnapshots::builtin(), &mut |_| {}).expect("probe");
     let android = report.android.expect("android");
@@ -420,6 +423,162 @@ fn association_files_are_fetched_without_redirects() {
     assert!(android.record.body.starts_with(b"[{\"relation\""));
     let ios = report.ios.expect("ios");
     assert!(ios.record.body.starts_with(b"{\"webcredentials\""));
+}
+
+/// `--android --ios` on `host`, compared with a policy admitting `origins` (none:
+/// each file read on its own).
+fn mobile(host: &str, origins: Option<&[&str]>) -> ProbeReport {
+    use rpscope_core::server::{Compile, Policy};
+    let policy = origins.map(|origins| Policy {
+        rp_ids: vec![host.to_owned()],
+        origins: origins.iter().map(|o| o.to_string()).collect(),
+        ..Policy::default()
+    });
+    let compiled = policy.as_ref().map(|p| {
+        p.compile(&rpscope_core::PublicSuffixList::vendored())
+            .expect("compiles")
+    });
+    let request = ProbeRequest {
+        rp_id: host,
+        origins: &[],
+        profiles: &[ProfileId::Spec],
+        android: true,
+        ios: true,
+        policy: policy
+            .as_ref()
+            .zip(compiled.as_ref())
+            .map(|(policy, compiled)| PolicyRef { policy, compiled }),
+    };
+    probe(
+        &fetcher(Duration::from_secs(10)),
+        &request,
+        &PslSnapshots::builtin(),
+        &mut |_| {},
+    )
+    .expect("probe")
+}
+
+fn codes(file: &Option<AssociationFile>) -> Vec<&str> {
+    let file = file.as_ref().expect("fetched");
+    file.reading
+        .findings
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect()
+}
+
+#[test]
+fn association_files_are_read_and_compared_with_the_policy() {
+    // The app's origin in the policy, https://brand.example not: Android is fine,
+    // iOS apps would present an origin the policy refuses.
+    let report = mobile(
+        "brand.example",
+        Some(&["https://www.brand.example", site::APP_ORIGIN]),
+    );
+    let android = &report.android.as_ref().unwrap().reading;
+    assert!(android.readable);
+    assert_eq!(
+        android.login_origins.as_deref(),
+        Some(&[site::APP_ORIGIN.to_owned()][..])
+    );
+    let check = android.policy.as_ref().expect("compared");
+    assert_eq!(
+        check.admitted.as_deref(),
+        Some(&[site::APP_ORIGIN.to_owned()][..])
+    );
+    assert_eq!(check.not_in_policy.as_deref(), Some(&[][..]));
+    assert!(android.findings.is_empty(), "{:?}", android.findings);
+    let ios = &report.ios.as_ref().unwrap().reading;
+    assert_eq!(
+        ios.webcredentials_apps.as_deref(),
+        Some(&["ABCDE12345.com.example.app".to_owned()][..])
+    );
+    let check = ios.policy.as_ref().expect("compared");
+    assert_eq!(check.rp_id_origin.as_deref(), Some("https://brand.example"));
+    assert_eq!(check.rp_id_origin_admitted, Some(false));
+    assert_eq!(codes(&report.ios), ["aasa-rp-id-origin-not-allowed"]);
+    assert_eq!(ios.findings[0].severity, "error");
+    assert!(
+        ios.findings[0]
+            .message
+            .contains("https://brand.example/.well-known/apple-app-site-association"),
+        "{}",
+        ios.findings[0].message
+    );
+    assert!(report.association_errors());
+
+    // https://brand.example admitted, and a second app the file does not declare.
+    let other = "android:apk-key-hash:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let report = mobile(
+        "brand.example",
+        Some(&["https://brand.example", site::APP_ORIGIN, other]),
+    );
+    let ios = &report.ios.as_ref().unwrap().reading;
+    assert_eq!(
+        ios.policy.as_ref().unwrap().rp_id_origin_admitted,
+        Some(true)
+    );
+    assert!(ios.findings.is_empty(), "{:?}", ios.findings);
+    let android = &report.android.as_ref().unwrap().reading;
+    assert_eq!(
+        android.policy.as_ref().unwrap().not_in_file.as_deref(),
+        Some(&[other.to_owned()][..])
+    );
+    assert_eq!(codes(&report.android), ["app-origin-not-in-assetlinks"]);
+    assert_eq!(android.findings[0].severity, "warning");
+    assert!(!report.association_errors());
+
+    // The app's origin missing from the policy.
+    let report = mobile("brand.example", Some(&["https://brand.example"]));
+    assert_eq!(codes(&report.android), ["assetlinks-origin-not-in-policy"]);
+    assert_eq!(
+        report
+            .android
+            .as_ref()
+            .unwrap()
+            .reading
+            .policy
+            .as_ref()
+            .unwrap()
+            .not_in_policy
+            .as_deref(),
+        Some(&[site::APP_ORIGIN.to_owned()][..])
+    );
+}
+
+#[test]
+fn association_file_problems_are_each_reported_once() {
+    // App Links only: handle_all_urls in assetlinks.json, applinks in the AASA.
+    let report = mobile("applinks.example", None);
+    let android = &report.android.as_ref().unwrap().reading;
+    assert_eq!(android.login_origins.as_deref(), Some(&[][..]));
+    let apps = android.apps.as_ref().unwrap();
+    assert!(apps[0].handle_all_urls && !apps[0].login_creds);
+    assert_eq!(apps[0].origins, [site::APP_ORIGIN]);
+    assert!(android.policy.is_none());
+    assert_eq!(codes(&report.android), ["assetlinks-no-get-login-creds"]);
+    assert_eq!(codes(&report.ios), ["aasa-no-webcredentials"]);
+    assert!(report.association_errors());
+
+    // A single-page app's fallback answers the AASA path with its HTML.
+    let report = mobile("spa.example", None);
+    assert_eq!(codes(&report.ios), ["aasa-html"]);
+
+    // Redirected to www and not followed: the redirect, not also its 302 status.
+    let report = mobile("moved.example", None);
+    assert_eq!(codes(&report.android), ["assetlinks-redirected"]);
+    assert_eq!(codes(&report.ios), ["aasa-redirected"]);
+    let android = report.android.as_ref().unwrap();
+    assert_eq!(android.record.status, Some(302));
+    assert!(android.reading.findings[0]
+        .message
+        .contains("https://www.moved.example/.well-known/assetlinks.json"));
+    assert!(!report.network_failure());
+
+    // Nothing served: a 404 is the one finding.
+    let report = mobile("nothing.example", None);
+    assert_eq!(codes(&report.android), ["assetlinks-bad-status"]);
+    assert_eq!(codes(&report.ios), ["aasa-bad-status"]);
 }
 
 /// Each hostile answer ends within the deadline, with bounded memory.
@@ -501,6 +660,7 @@ fn tls_and_connection_failures_are_network_errors() {
         profiles: ProfileId::ALL,
         android: false,
         ios: false,
+        policy: None,
     };
     let report = probe(&f, &request, &PslSnapshots::builtin(), &mut |_| {}).expect("probe");
     assert!(report.network_failure());
@@ -523,6 +683,7 @@ fn a_malformed_rp_id_is_never_fetched() {
             profiles: ProfileId::ALL,
             android: false,
             ios: false,
+            policy: None,
         };
         let f = fetcher(Duration::from_secs(1));
         assert!(

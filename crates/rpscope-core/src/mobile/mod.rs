@@ -222,7 +222,10 @@ mod tests {
         assert!(
             matches!(
                 problems.as_slice(),
-                [Problem::Redirected { .. }, Problem::BadStatus { status: 404, .. }]
+                [
+                    Problem::Redirected { .. },
+                    Problem::BadStatus { status: 404, .. }
+                ]
             ),
             "{problems:?}"
         );

@@ -18,6 +18,19 @@ pub fn candidates_doc() -> String {
     format!(r#"{{"origins":[{}]}}"#, entries.join(","))
 }
 
+/// A well-formed signing-certificate fingerprint and the origin it derives
+/// (the `rpscope android-origin` example of docs/mobile.md).
+pub const FINGERPRINT: &str = "F0:D0:46:D0:BD:07:D1:15:2C:F3:65:16:FF:21:AB:11:5C:D8:D7:00:93:F3:B4:42:35:A6:AD:7F:11:5E:29:E1";
+/// The `android:apk-key-hash:` origin of [`FINGERPRINT`].
+pub const APP_ORIGIN: &str = "android:apk-key-hash:8NBG0L0H0RUs82UW_yGrEVzY1wCT87RCNaatfxFeKeE";
+
+/// An `assetlinks.json` with one `android_app` statement of `relation`.
+pub fn assetlinks(relation: &str) -> String {
+    format!(
+        r#"[{{"relation":["{relation}"],"target":{{"namespace":"android_app","package_name":"com.example.app","sha256_cert_fingerprints":["{FINGERPRINT}"]}}}}]"#
+    )
+}
+
 /// What each host answers; every test host ends in `.example`.
 pub fn handler(host: &str, path: &str) -> Reply {
     let doc = |body: &str| Reply::json(body.as_bytes().to_vec());
@@ -27,11 +40,22 @@ pub fn handler(host: &str, path: &str) -> Reply {
     };
     match (host, path) {
         ("brand.example", "/.well-known/webauthn") => doc(BRAND_DOC),
-        ("brand.example", "/.well-known/assetlinks.json") => doc(
-            r#"[{"relation":["delegate_permission/common.get_login_creds"],"target":{"namespace":"android_app","package_name":"com.example.app","sha256_cert_fingerprints":["00:11"]}}]"#,
-        ),
+        ("brand.example", "/.well-known/assetlinks.json") => {
+            doc(&assetlinks("delegate_permission/common.get_login_creds"))
+        }
         ("brand.example", "/.well-known/apple-app-site-association") => {
             doc(r#"{"webcredentials":{"apps":["ABCDE12345.com.example.app"]}}"#)
+        }
+        // App Links only: no credential sharing (handle_all_urls, applinks).
+        ("applinks.example", "/.well-known/assetlinks.json") => {
+            doc(&assetlinks("delegate_permission/common.handle_all_urls"))
+        }
+        ("applinks.example", "/.well-known/apple-app-site-association") => doc(
+            r#"{"applinks":{"details":[{"appIDs":["ABCDE12345.com.example.app"],"components":[{"/":"/*"}]}]}}"#,
+        ),
+        // The apex sends the association files to www.
+        ("moved.example", path) if path.starts_with("/.well-known/a") => {
+            redirect(format!("https://www.moved.example{path}"))
         }
         ("spa.example", _) => Reply::ok(
             "text/html; charset=utf-8",
