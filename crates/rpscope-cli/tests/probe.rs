@@ -148,6 +148,14 @@ fn the_report_obeys_its_schema() {
         ][..],
         &["--rp-id", "labels.example", "--json"][..],
         &["--rp-id", "candidates.example", "--json"][..],
+        &[
+            "--rp-id",
+            "applinks.example",
+            "--android",
+            "--ios",
+            "--json",
+        ][..],
+        &["--rp-id", "moved.example", "--android", "--ios", "--json"][..],
     ] {
         let report = json(&probe(args));
         let errors: Vec<String> = validator
@@ -275,6 +283,137 @@ fn policy_origins_are_decided_and_patterns_named() {
         "{err}"
     );
     assert!(err.contains("android:apk-key-hash:"), "{err}");
+}
+
+fn policy_file(dir: &tempfile::TempDir, rp_id: &str, origins: &[&str]) -> PathBuf {
+    let path = dir.path().join(format!("{rp_id}.toml"));
+    let origins: Vec<String> = origins.iter().map(|o| format!("{o:?}")).collect();
+    std::fs::write(
+        &path,
+        format!(
+            "rp_ids = [\"{rp_id}\"]\norigins = [{}]\n",
+            origins.join(", ")
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn association_files_are_judged_against_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    // Both files fine: the app's origin and https://brand.example are admitted.
+    let good = policy_file(
+        &dir,
+        "brand.example",
+        &[
+            "https://brand.example",
+            "https://brand.co.uk",
+            site::APP_ORIGIN,
+        ],
+    );
+    let o = probe(&[
+        "--policy",
+        good.to_str().unwrap(),
+        "--android",
+        "--ios",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let report = json(&o);
+    assert_eq!(
+        report["android"]["login_origins"],
+        serde_json::json!([site::APP_ORIGIN])
+    );
+    assert_eq!(
+        report["android"]["policy"]["admitted"],
+        serde_json::json!([site::APP_ORIGIN])
+    );
+    assert_eq!(report["android"]["findings"], serde_json::json!([]));
+    assert_eq!(
+        report["ios"]["webcredentials_apps"],
+        serde_json::json!(["ABCDE12345.com.example.app"])
+    );
+    assert_eq!(report["ios"]["policy"]["rp_id_origin_admitted"], true);
+
+    // The policy lacks https://brand.example: iOS apps are refused, exit 1.
+    let lacking = dir.path().join("lacking.toml");
+    std::fs::write(
+        &lacking,
+        format!(
+            "rp_ids = [\"brand.example\"]\norigins = [\"https://www.brand.example\", \"{}\"]\n",
+            site::APP_ORIGIN
+        ),
+    )
+    .unwrap();
+    let o = probe(&["--policy", lacking.to_str().unwrap(), "--ios"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("webcredentials.apps: ABCDE12345.com.example.app"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "the policy does not admit https://brand.example, the origin iOS apps present"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("error[aasa-rp-id-origin-not-allowed]"),
+        "{out}"
+    );
+    assert!(out.contains("    fix: "), "{out}");
+    let o = probe(&["--policy", lacking.to_str().unwrap(), "--ios", "--json"]);
+    let finding = &json(&o)["ios"]["findings"][0];
+    assert_eq!(finding["code"], "aasa-rp-id-origin-not-allowed");
+    assert_eq!(finding["severity"], "error");
+    assert!(finding["fix"]
+        .as_str()
+        .unwrap()
+        .contains("https://brand.example"));
+}
+
+#[test]
+fn association_file_errors_exit_1_and_are_named_once() {
+    // App Links only: no get_login_creds, no webcredentials.
+    let o = probe(&["--rp-id", "applinks.example", "--android", "--ios"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("app com.example.app (handle_all_urls)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("login origins: none (no statement grants get_login_creds)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error[assetlinks-no-get-login-creds]"),
+        "{out}"
+    );
+    assert!(out.contains("error[aasa-no-webcredentials]"), "{out}");
+    assert!(out.contains("(no --policy"), "{out}");
+
+    // The SPA's HTML for the AASA.
+    let o = probe(&["--rp-id", "spa.example", "--ios", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let codes: Vec<Value> = json(&o)["ios"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].clone())
+        .collect();
+    assert_eq!(codes, [serde_json::json!("aasa-html")]);
+
+    // Redirected: one finding each, not also a bad status.
+    let o = probe(&["--rp-id", "moved.example", "--android", "--ios"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert_eq!(out.matches("error[").count(), 2, "{out}");
+    assert!(out.contains("error[assetlinks-redirected]"), "{out}");
+    assert!(out.contains("error[aasa-redirected]"), "{out}");
+    assert!(!out.contains("bad-status"), "{out}");
 }
 
 #[test]
