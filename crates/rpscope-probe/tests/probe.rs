@@ -575,6 +575,26 @@ fn association_file_problems_are_each_reported_once() {
         .contains("https://www.moved.example/.well-known/assetlinks.json"));
     assert!(!report.network_failure());
 
+    // A 1 GB Content-Length: each file read to its cap and one byte, refused from
+    // its declared length.
+    let report = mobile("gigabyte.example", None);
+    assert_eq!(codes(&report.android), ["assetlinks-too-large"]);
+    assert_eq!(codes(&report.ios), ["aasa-too-large"]);
+    let android = report.android.as_ref().unwrap();
+    assert_eq!(android.record.body.len(), (1 << 20) + 1);
+    assert!(
+        android.reading.findings[0].message.contains("1073741824"),
+        "{}",
+        android.reading.findings[0].message
+    );
+    assert_eq!(
+        report.ios.as_ref().unwrap().record.body.len(),
+        128 * 1024 + 1
+    );
+    // A rule ended each read, not a failure (the spec's uncapped webauthn fetch did fail).
+    assert_eq!(android.record.error, None);
+    assert!(android.record.truncated);
+
     // Nothing served: a 404 is the one finding.
     let report = mobile("nothing.example", None);
     assert_eq!(codes(&report.android), ["assetlinks-bad-status"]);
