@@ -250,7 +250,7 @@ const PROBE_EXAMPLES: &str = "\
 rpscope probe fetches https://{rp-id}/.well-known/webauthn the way each profile's browser does:
 TLS verified against the system's roots (plus --cacert), no cookies, no credentials, no Referer,
 redirects followed only to https and at most 20 times, the body read up to the profile's cap
-(Chromium: 256 KiB) plus one byte, or 16 MiB, and everything within --timeout. Profiles that
+(Chromium: 256 KiB, WebKit: 64 KiB) plus one byte, or 16 MiB, and everything within --timeout. Profiles that
 fetch alike share one fetch. Every --origin (and every exact origin of --policy) is then decided
 under each profile by rpscope's core, exactly as `rpscope check --well-known` would decide on the
 same bytes, and the label table shows which registrable-origin labels count, in order, and where
@@ -267,15 +267,23 @@ Examples:
   rpscope probe --rp-id pve.example.com --origin https://pve.lan.example.com:8006 \\
     --connect-to pve.example.com:443:192.168.1.10:8006 --cacert pve-root.pem
 
-  # Also fetch what Android and iOS read for passkeys shared with apps:
-  rpscope probe --rp-id example.com --android --ios
+  # Also fetch and judge what Android and iOS read for passkeys shared with apps, and compare
+  # it with the policy's app origins (docs/mobile.md explains each finding):
+  rpscope probe --policy rp.toml --android --ios
+
+--android and --ios fetch the association files as the platforms do (no redirect followed, the
+file's cap plus one byte) and read them with the same rules as `rpscope lint --assetlinks/--aasa`:
+the login origins each android_app statement derives, webcredentials.apps, and with --policy the
+comparison both ways (apps the policy lacks, android:apk-key-hash: origins the file lacks, and
+whether the policy admits https://{rp-id}, the origin iOS apps present).
 
 --connect-to HOST:PORT:ADDR:PORT2 works as in curl: a request for HOST:PORT connects to
 ADDR:PORT2 while the URL, the TLS server name and the certificate check keep HOST (an empty field
 matches any host or port, or keeps the original). Progress goes to stderr, the report to stdout.
 `rpscope probe --schema` prints the JSON report's schema.
 
-Exit codes: 0 every origin accepted under every profile, 1 a reject, 2 usage or input error,
+Exit codes: 0 every origin accepted under every profile, 1 a reject or an error-severity finding
+in an association file asked for (--android, --ios), 2 usage or input error,
 3 a document could not be fetched at all (DNS, connection, TLS, timeout, too many redirects or a
 loop, a body over 16 MiB): the report is still printed, and browsers would decide on the local
 check alone, as shown.";
@@ -295,11 +303,12 @@ struct ProbeArgs {
     /// Decide under this profile (repeat for several) [default: every profile]
     #[arg(long, value_name = "PROFILE", value_parser = profile_values(&[]))]
     profile: Vec<String>,
-    /// Also fetch https://{RP_ID}/.well-known/assetlinks.json (Android apps), without redirects
+    /// Also fetch and judge https://{RP_ID}/.well-known/assetlinks.json (Android apps), without
+    /// redirects, at most 1 MiB
     #[arg(long)]
     android: bool,
-    /// Also fetch https://{RP_ID}/.well-known/apple-app-site-association (iOS apps), without
-    /// redirects, at most 128 KB
+    /// Also fetch and judge https://{RP_ID}/.well-known/apple-app-site-association (iOS apps),
+    /// without redirects, at most 128 KiB
     #[arg(long)]
     ios: bool,
     /// Connect to ADDR:PORT2 for requests to HOST:PORT, as curl does (repeatable; first match wins)

@@ -3,8 +3,10 @@
 
 use crate::input::{self, Cap};
 use crate::{write_stdout, CliError, Exit};
+use rpscope_core::server::Compile;
 use rpscope_core::{ProfileId, PslSnapshots};
 use rpscope_model::Policy;
+use rpscope_probe::mobile::PolicyRef;
 use rpscope_probe::probe::{AssociationFile, LabelGroup};
 use rpscope_probe::{ConnectTo, FetchOptions, FetchRecord, Fetcher, ProbeReport, Roots};
 use std::io::Write;
@@ -44,7 +46,9 @@ pub struct Args<'a> {
 }
 
 /// Runs the probe and prints the report; exit 0 every origin accepted under every
-/// profile, 1 a reject, 3 a document could not be fetched at all.
+/// profile (and no error in an association file asked for), 1 a reject or an
+/// error-severity finding in `assetlinks.json` / `apple-app-site-association`,
+/// 3 a document could not be fetched at all.
 pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
     let mut progress = |line: &str| {
         let _ = writeln!(std::io::stderr(), "{line}");
@@ -99,6 +103,20 @@ pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
             "no trusted certificate: the system store is empty or was turned off; pass --cacert FILE",
         ));
     }
+    // The association files are compared with the policy's origins (Android) and
+    // its compiled patterns (iOS: is `https://<rp_id>` admitted?).
+    let compiled = match (&policy, args.android || args.ios) {
+        (Some(p), true) => Some(p.compile(psl.current()).map_err(|e| {
+            CliError::new(format!(
+                "the policy cannot be compared with the association files: {e}"
+            ))
+        })?),
+        _ => None,
+    };
+    let policy_ref = match (&policy, &compiled) {
+        (Some(policy), Some(compiled)) => Some(PolicyRef { policy, compiled }),
+        _ => None,
+    };
     let fetcher = Fetcher::new(FetchOptions {
         roots,
         connect_to,
@@ -112,6 +130,7 @@ pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
             profiles: &profiles,
             android: args.android,
             ios: args.ios,
+            policy: policy_ref,
         },
         psl,
         &mut progress,
@@ -127,7 +146,7 @@ pub fn run(args: Args<'_>, psl: &PslSnapshots) -> Result<Exit, CliError> {
     })?;
     Ok(if report.network_failure() {
         Exit::Stopped
-    } else if report.all_accepted() {
+    } else if report.all_accepted() && !report.association_errors() {
         Exit::Success
     } else {
         Exit::Finding
@@ -282,6 +301,12 @@ fn labels(out: &mut dyn Write, g: &LabelGroup) -> std::io::Result<()> {
             }
             ("not-string", _, _, _) => "not a string: the walk ends here".into(),
             ("not-reached", _, _, _) => "not reached".into(),
+            ("beyond-candidate-limit", Some(l), _, _) => {
+                format!("{l}: past the candidate limit, the walk has stopped: never matched")
+            }
+            ("beyond-candidate-limit", None, _, _) => {
+                "past the candidate limit, the walk has stopped".into()
+            }
             (other, _, _, _) => other.to_owned(),
         };
         writeln!(out, "  {:>3}  {:width$}  {what}", e.index, e.entry)?;
@@ -290,6 +315,12 @@ fn labels(out: &mut dyn Write, g: &LabelGroup) -> std::io::Result<()> {
         writeln!(
             out,
             "  the limit is reached at entry {at}: later entries with new labels are never examined"
+        )?;
+    }
+    if let (Some(at), Some(max)) = (g.candidate_limit_reached_at, g.max_candidates) {
+        writeln!(
+            out,
+            "  the candidate limit is reached at entry {at}: {max} entries with a label were examined, the walk stops there and no later entry is ever examined"
         )?;
     }
     Ok(())
@@ -304,10 +335,82 @@ fn association(
     writeln!(out)?;
     writeln!(out, "{platform}: {}", file.record.url)?;
     record(out, &file.record, "  ")?;
-    writeln!(
-        out,
-        "  (the file is fetched and recorded; rpscope does not judge its statements yet)"
-    )
+    if file.record.error.is_some() {
+        return Ok(());
+    }
+    let r = &file.reading;
+    if let Some(apps) = &r.apps {
+        for app in apps {
+            let mut relations = Vec::new();
+            if app.login_creds {
+                relations.push("get_login_creds");
+            }
+            if app.handle_all_urls {
+                relations.push("handle_all_urls");
+            }
+            let relations = match relations.is_empty() {
+                true => "no relation rpscope reads".to_owned(),
+                false => relations.join(", "),
+            };
+            writeln!(out, "  app {} ({relations})", app.package_name)?;
+        }
+    }
+    if let Some(origins) = &r.login_origins {
+        match origins.is_empty() {
+            true if r.readable => writeln!(
+                out,
+                "  login origins: none (no statement grants get_login_creds)"
+            )?,
+            true => {}
+            false => {
+                writeln!(out, "  login origins (clientDataJSON.origin of each app):")?;
+                for o in origins {
+                    writeln!(out, "    {o}")?;
+                }
+            }
+        }
+    }
+    if let Some(apps) = &r.webcredentials_apps {
+        if r.readable && !apps.is_empty() {
+            writeln!(out, "  webcredentials.apps: {}", apps.join(", "))?;
+        }
+    }
+    if let Some(check) = &r.policy {
+        let list = |v: &Option<Vec<String>>| v.as_ref().filter(|v| !v.is_empty()).cloned();
+        if let Some(admitted) = list(&check.admitted) {
+            writeln!(out, "  in the policy: {}", admitted.join(", "))?;
+        }
+        if let Some(missing) = list(&check.not_in_policy) {
+            writeln!(out, "  not in the policy: {}", missing.join(", "))?;
+        }
+        if let Some(missing) = list(&check.not_in_file) {
+            writeln!(
+                out,
+                "  in the policy, not in the file: {}",
+                missing.join(", ")
+            )?;
+        }
+        if let (Some(origin), Some(admitted)) = (&check.rp_id_origin, check.rp_id_origin_admitted) {
+            let verdict = if admitted { "admits" } else { "does not admit" };
+            writeln!(
+                out,
+                "  the policy {verdict} {origin}, the origin iOS apps present"
+            )?;
+        }
+    } else if r.readable {
+        writeln!(
+            out,
+            "  (no --policy: the file is not compared with the policy's origins)"
+        )?;
+    }
+    if r.findings.is_empty() {
+        return writeln!(out, "  no finding");
+    }
+    for f in &r.findings {
+        writeln!(out, "  {}[{}]: {}", f.severity, f.code, f.message)?;
+        writeln!(out, "    fix: {}", f.fix)?;
+    }
+    Ok(())
 }
 
 fn names(profiles: &[ProfileId]) -> String {

@@ -83,11 +83,18 @@ fn every_origin_accepted_exits_0_with_the_json_report() {
     let report = json(&o);
     assert_eq!(report["rp_id"], "brand.example");
     let fetches = report["fetches"].as_array().expect("fetches");
-    assert_eq!(fetches.len(), 2);
+    // Spec and Firefox fetch alike; Chromium (256 KiB) and WebKit (64 KiB) each
+    // cap the body, so each makes its own fetch.
+    let groups: Vec<&Value> = fetches.iter().map(|f| &f["profiles"]).collect();
     assert_eq!(
-        fetches[0]["profiles"],
-        serde_json::json!(["spec", "firefox"])
+        groups,
+        [
+            &serde_json::json!(["spec", "firefox"]),
+            &serde_json::json!(["chromium"]),
+            &serde_json::json!(["webkit"]),
+        ]
     );
+    assert_eq!(fetches[2]["rules"]["max_body_bytes"], 64 * 1024);
     assert_eq!(
         fetches[0]["url"],
         "https://brand.example/.well-known/webauthn"
@@ -140,6 +147,15 @@ fn the_report_obeys_its_schema() {
             "--json",
         ][..],
         &["--rp-id", "labels.example", "--json"][..],
+        &["--rp-id", "candidates.example", "--json"][..],
+        &[
+            "--rp-id",
+            "applinks.example",
+            "--android",
+            "--ios",
+            "--json",
+        ][..],
+        &["--rp-id", "moved.example", "--android", "--ios", "--json"][..],
     ] {
         let report = json(&probe(args));
         let errors: Vec<String> = validator
@@ -203,6 +219,46 @@ fn the_label_table_shows_where_each_profile_stops() {
 }
 
 #[test]
+fn entries_past_webkits_candidate_limit_show_their_fate() {
+    let o = probe(&[
+        "--rp-id",
+        "candidates.example",
+        "--origin",
+        "https://h120.example.com",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("webkit    reject (related-origins-candidate-limit)"),
+        "{out}"
+    );
+    assert!(out.contains("Labels as webkit"), "{out}");
+    assert!(
+        out.contains("the candidate limit is reached at entry 100"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "h120.example.com  example: past the candidate limit, the walk has stopped: never matched"
+        ),
+        "{out}"
+    );
+    let o = probe(&["--rp-id", "candidates.example", "--json"]);
+    let report = json(&o);
+    let webkit = report["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["profiles"] == serde_json::json!(["webkit"]))
+        .expect("a webkit label group");
+    assert_eq!(webkit["max_candidates"], 100);
+    assert_eq!(webkit["candidate_limit_reached_at"], 100);
+    assert_eq!(webkit["entries"][120]["fate"], "beyond-candidate-limit");
+    assert_eq!(webkit["entries"][120]["reachable"], false);
+    assert_eq!(webkit["entries"][99]["reachable"], true);
+}
+
+#[test]
 fn policy_origins_are_decided_and_patterns_named() {
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("rp.toml");
@@ -227,6 +283,137 @@ fn policy_origins_are_decided_and_patterns_named() {
         "{err}"
     );
     assert!(err.contains("android:apk-key-hash:"), "{err}");
+}
+
+fn policy_file(dir: &tempfile::TempDir, rp_id: &str, origins: &[&str]) -> PathBuf {
+    let path = dir.path().join(format!("{rp_id}.toml"));
+    let origins: Vec<String> = origins.iter().map(|o| format!("{o:?}")).collect();
+    std::fs::write(
+        &path,
+        format!(
+            "rp_ids = [\"{rp_id}\"]\norigins = [{}]\n",
+            origins.join(", ")
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn association_files_are_judged_against_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    // Both files fine: the app's origin and https://brand.example are admitted.
+    let good = policy_file(
+        &dir,
+        "brand.example",
+        &[
+            "https://brand.example",
+            "https://brand.co.uk",
+            site::APP_ORIGIN,
+        ],
+    );
+    let o = probe(&[
+        "--policy",
+        good.to_str().unwrap(),
+        "--android",
+        "--ios",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let report = json(&o);
+    assert_eq!(
+        report["android"]["login_origins"],
+        serde_json::json!([site::APP_ORIGIN])
+    );
+    assert_eq!(
+        report["android"]["policy"]["admitted"],
+        serde_json::json!([site::APP_ORIGIN])
+    );
+    assert_eq!(report["android"]["findings"], serde_json::json!([]));
+    assert_eq!(
+        report["ios"]["webcredentials_apps"],
+        serde_json::json!(["ABCDE12345.com.example.app"])
+    );
+    assert_eq!(report["ios"]["policy"]["rp_id_origin_admitted"], true);
+
+    // The policy lacks https://brand.example: iOS apps are refused, exit 1.
+    let lacking = dir.path().join("lacking.toml");
+    std::fs::write(
+        &lacking,
+        format!(
+            "rp_ids = [\"brand.example\"]\norigins = [\"https://www.brand.example\", \"{}\"]\n",
+            site::APP_ORIGIN
+        ),
+    )
+    .unwrap();
+    let o = probe(&["--policy", lacking.to_str().unwrap(), "--ios"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("webcredentials.apps: ABCDE12345.com.example.app"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "the policy does not admit https://brand.example, the origin iOS apps present"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("error[aasa-rp-id-origin-not-allowed]"),
+        "{out}"
+    );
+    assert!(out.contains("    fix: "), "{out}");
+    let o = probe(&["--policy", lacking.to_str().unwrap(), "--ios", "--json"]);
+    let finding = &json(&o)["ios"]["findings"][0];
+    assert_eq!(finding["code"], "aasa-rp-id-origin-not-allowed");
+    assert_eq!(finding["severity"], "error");
+    assert!(finding["fix"]
+        .as_str()
+        .unwrap()
+        .contains("https://brand.example"));
+}
+
+#[test]
+fn association_file_errors_exit_1_and_are_named_once() {
+    // App Links only: no get_login_creds, no webcredentials.
+    let o = probe(&["--rp-id", "applinks.example", "--android", "--ios"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("app com.example.app (handle_all_urls)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("login origins: none (no statement grants get_login_creds)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error[assetlinks-no-get-login-creds]"),
+        "{out}"
+    );
+    assert!(out.contains("error[aasa-no-webcredentials]"), "{out}");
+    assert!(out.contains("(no --policy"), "{out}");
+
+    // The SPA's HTML for the AASA.
+    let o = probe(&["--rp-id", "spa.example", "--ios", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let codes: Vec<Value> = json(&o)["ios"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].clone())
+        .collect();
+    assert_eq!(codes, [serde_json::json!("aasa-html")]);
+
+    // Redirected: one finding each, not also a bad status.
+    let o = probe(&["--rp-id", "moved.example", "--android", "--ios"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert_eq!(out.matches("error[").count(), 2, "{out}");
+    assert!(out.contains("error[assetlinks-redirected]"), "{out}");
+    assert!(out.contains("error[aasa-redirected]"), "{out}");
+    assert!(!out.contains("bad-status"), "{out}");
 }
 
 #[test]
@@ -292,6 +479,17 @@ fn network_failures_exit_3_within_the_timeout() {
     assert_eq!(report["fetches"][0]["error"]["kind"], "body-too-large");
     assert_eq!(report["fetches"][1]["truncated"], true);
     assert_eq!(report["fetches"][1]["bytes"], 256 * 1024 + 1);
+    // WebKit's fetch stops at 64 KiB and one byte.
+    assert_eq!(
+        report["fetches"][2]["profiles"],
+        serde_json::json!(["webkit"])
+    );
+    assert_eq!(report["fetches"][2]["truncated"], true);
+    assert_eq!(report["fetches"][2]["bytes"], 64 * 1024 + 1);
+    assert_eq!(
+        report["origins"][0]["verdicts"]["webkit"]["reason"],
+        "related-origins-too-large"
+    );
     assert_eq!(
         report["origins"][0]["verdicts"]["chromium"]["reason"],
         "related-origins-too-large"

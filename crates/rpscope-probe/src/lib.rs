@@ -9,7 +9,8 @@
 //!   [`FetchRecord`]; system roots plus `--cacert`, curl's `--connect-to`, one
 //!   deadline for the whole fetch.
 //! * [`probe()`]: fetch once per distinct fetch behaviour of the requested
-//!   profiles, decide each origin, build the label tables: a [`ProbeReport`].
+//!   profiles, decide each origin, build the label tables, read the mobile
+//!   association files ([`mobile`]): a [`ProbeReport`].
 //!
 //! Nothing here decides anything: the rules come from
 //! [`rpscope_core::profile::RelatedOriginsRules`], the verdicts from
@@ -25,7 +26,8 @@
 //! });
 //! let origins = vec!["https://example.co.uk".to_owned()];
 //! let request = ProbeRequest { rp_id: "example.com", origins: &origins,
-//!                              profiles: ProfileId::ALL, android: false, ios: false };
+//!                              profiles: ProfileId::ALL, android: false, ios: false,
+//!                              policy: None };
 //! let report = probe(&fetcher, &request, &PslSnapshots::builtin(), &mut |line| eprintln!("{line}")).unwrap();
 //! println!("{}", serde_json::to_string_pretty(&report).unwrap());
 //! ```
@@ -35,6 +37,7 @@
 
 pub mod connect_to;
 pub mod fetch;
+pub mod mobile;
 pub mod probe;
 
 pub use connect_to::ConnectTo;

@@ -2,8 +2,10 @@
 //! behaviour, every origin decided under every profile, and the label tables.
 
 use crate::fetch::{FetchRecord, FetchRules, Fetcher, Redirects};
+use crate::mobile::{read_aasa, read_assetlinks, PolicyRef, Reading};
 use rpscope_core::client::labels::{label_table, EntryFate, LabelTable};
 use rpscope_core::client::{check, ClientRequest, RpId};
+use rpscope_core::mobile::MobileFile;
 use rpscope_core::{Profile, ProfileId, PslSnapshots, Reason, Verdict};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -23,10 +25,10 @@ pub const AASA_PATH: &str = "/.well-known/apple-app-site-association";
 /// (Android Credential Manager, "Prerequisites",
 /// <https://developer.android.com/identity/credential-manager/prerequisites>), so
 /// the first redirect is recorded and not followed. No size cap is documented:
-/// rpscope's own read limit applies.
+/// the reader's own bound (1 MiB, [`MobileFile::max_bytes`]) is read and one byte.
 pub const ASSETLINKS_RULES: FetchRules = FetchRules {
     redirects: Redirects::NotFollowed,
-    max_body_bytes: None,
+    max_body_bytes: Some(MobileFile::AssetLinks.max_bytes()),
 };
 
 /// The fetch of `apple-app-site-association`: served over https without
@@ -35,7 +37,7 @@ pub const ASSETLINKS_RULES: FetchRules = FetchRules {
 /// <https://developer.apple.com/documentation/xcode/supporting-associated-domains>).
 pub const AASA_RULES: FetchRules = FetchRules {
     redirects: Redirects::NotFollowed,
-    max_body_bytes: Some(128 * 1024),
+    max_body_bytes: Some(MobileFile::Aasa.max_bytes()),
 };
 
 /// What to probe.
@@ -51,6 +53,9 @@ pub struct ProbeRequest<'a> {
     pub android: bool,
     /// Also fetch `apple-app-site-association`.
     pub ios: bool,
+    /// The policy the association files are compared with (`None`: each file is
+    /// read on its own).
+    pub policy: Option<PolicyRef<'a>>,
 }
 
 /// Why a probe could not start.
@@ -103,6 +108,15 @@ impl ProbeReport {
                 .any(|a| a.record.error.is_some())
     }
 
+    /// Whether an association file that was fetched has an error-severity
+    /// finding (a platform refuses the file, or the policy refuses its apps).
+    pub fn association_errors(&self) -> bool {
+        [&self.android, &self.ios]
+            .into_iter()
+            .flatten()
+            .any(|a| a.reading.has_error())
+    }
+
     /// Whether every origin is accepted under every profile.
     pub fn all_accepted(&self) -> bool {
         self.origins
@@ -152,6 +166,14 @@ pub struct LabelGroup {
     pub max_labels: Option<usize>,
     /// The index of the first entry the limit keeps from being examined.
     pub limit_reached_at: Option<usize>,
+    /// The candidate limit that stopped the walk (WebKit: 100 labelled entries),
+    /// when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_candidates: Option<usize>,
+    /// The index of the labelled entry the walk stopped at because the candidate
+    /// limit was reached: it and every later entry are `beyond-candidate-limit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate_limit_reached_at: Option<usize>,
     /// Every entry of `origins`, in order.
     pub entries: Vec<LabelEntry>,
     /// Why there is no table (no document, not a JSON object with `origins`).
@@ -167,7 +189,7 @@ pub struct LabelEntry {
     /// The entry as written.
     pub entry: String,
     /// `counted`, `duplicate`, `known-after-limit`, `beyond-limit`, `not-url`,
-    /// `no-label`, `not-string` or `not-reached`.
+    /// `no-label`, `not-string`, `not-reached` or `beyond-candidate-limit`.
     pub fate: &'static str,
     /// Its registrable-origin label, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -182,7 +204,8 @@ pub struct LabelEntry {
     pub reachable: bool,
 }
 
-/// An association file fetched for a mobile platform.
+/// An association file fetched for a mobile platform, and what the core's
+/// reader found in it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct AssociationFile {
     /// How it was fetched.
@@ -190,6 +213,10 @@ pub struct AssociationFile {
     /// What happened.
     #[serde(flatten)]
     pub record: FetchRecord,
+    /// What the reader made of it (empty, with no findings, when the fetch
+    /// failed: `error` says why).
+    #[serde(flatten)]
+    pub reading: Reading,
 }
 
 /// Runs a probe: fetches, then decides. `progress` receives one line per step.
@@ -276,23 +303,37 @@ pub fn probe(
     for profile in &profiles {
         let group = labels_for(profile, fetch_of(profile.id), psl);
         match labels.iter_mut().find(|g| {
-            g.max_labels == group.max_labels && g.entries == group.entries && g.error == group.error
+            g.max_labels == group.max_labels
+                && g.max_candidates == group.max_candidates
+                && g.entries == group.entries
+                && g.error == group.error
         }) {
             Some(same) => same.profiles.push(profile.id),
             None => labels.push(group),
         }
     }
 
-    let mut association = |wanted: bool, path: &str, rules: crate::FetchRules| {
+    type Reader = fn(&FetchRecord, &str, Option<PolicyRef<'_>>) -> Option<Reading>;
+    let mut association = |wanted: bool, path: &str, rules: crate::FetchRules, read: Reader| {
         wanted.then(|| {
             progress(&format!("fetching https://{host}{path}"));
             let record = fetcher.fetch(&host, path, &rules);
             progress(&summary(&record));
-            AssociationFile { rules, record }
+            let reading = read(&record, &host, request.policy).unwrap_or_default();
+            AssociationFile {
+                rules,
+                record,
+                reading,
+            }
         })
     };
-    let android = association(request.android, ASSETLINKS_PATH, ASSETLINKS_RULES);
-    let ios = association(request.ios, AASA_PATH, AASA_RULES);
+    let android = association(
+        request.android,
+        ASSETLINKS_PATH,
+        ASSETLINKS_RULES,
+        read_assetlinks,
+    );
+    let ios = association(request.ios, AASA_PATH, AASA_RULES, read_aasa);
 
     Ok(ProbeReport {
         rp_id: host,
@@ -309,6 +350,8 @@ fn labels_for(profile: &Profile, record: Option<&FetchRecord>, psl: &PslSnapshot
         profiles: vec![profile.id],
         max_labels: Some(profile.related_origins.max_labels),
         limit_reached_at: None,
+        max_candidates: None,
+        candidate_limit_reached_at: None,
         entries: Vec::new(),
         error: None,
     };
@@ -343,6 +386,8 @@ fn labels_for(profile: &Profile, record: Option<&FetchRecord>, psl: &PslSnapshot
 
 fn fill(group: &mut LabelGroup, table: LabelTable) {
     group.limit_reached_at = table.limit_reached_at;
+    group.candidate_limit_reached_at = table.candidate_limit_reached_at;
+    group.max_candidates = table.candidate_limit_reached_at.and(table.max_candidates);
     group.entries = table
         .rows
         .into_iter()
@@ -361,6 +406,9 @@ fn fill(group: &mut LabelGroup, table: LabelTable) {
                 EntryFate::NoLabel => ("no-label", None, None, None),
                 EntryFate::NotString => ("not-string", None, None, None),
                 EntryFate::NotReached => ("not-reached", None, None, None),
+                EntryFate::BeyondCandidateLimit { label } => {
+                    ("beyond-candidate-limit", label, None, None)
+                }
                 _ => ("other", None, None, None),
             };
             LabelEntry {

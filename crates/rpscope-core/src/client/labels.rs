@@ -8,7 +8,11 @@
 //! its Public Suffix List, so an operator sees it per profile:
 //! [`label_table`] walks the document exactly as
 //! [`validate_related_origins`](super::validate_related_origins) does, for a caller
-//! that matches nothing, and says for each entry what happened to it.
+//! that matches nothing, and says for each entry what happened to it. A profile
+//! with a candidate limit ([`RelatedOriginsRules::max_candidates`], WebKit
+//! `WellKnownOriginList.h` `maxCandidates` = 100) stops the whole walk at the
+//! first labelled entry past the limit: that entry and every later one are
+//! [`EntryFate::BeyondCandidateLimit`].
 
 use crate::client::related_origins::{parse_document, registrable_origin_label};
 use crate::client::RelatedOriginsFailure;
@@ -57,6 +61,13 @@ pub enum EntryFate {
     NotString,
     /// After a non-string entry ended the walk: never examined.
     NotReached,
+    /// Never examined: the walk stopped at the first labelled entry past the
+    /// profile's [`RelatedOriginsRules::max_candidates`] (this entry or an
+    /// earlier one). No caller can match it.
+    BeyondCandidateLimit {
+        /// Its registrable-origin label, when it is a URL with one.
+        label: Option<String>,
+    },
 }
 
 impl EntryFate {
@@ -92,6 +103,11 @@ pub struct LabelTable {
     pub rows: Vec<LabelRow>,
     /// The index of the first entry the limit kept from being examined, if any.
     pub limit_reached_at: Option<usize>,
+    /// The profile's candidate limit (`None`: every labelled entry is examined).
+    pub max_candidates: Option<usize>,
+    /// The index of the labelled entry the walk stopped at because
+    /// `max_candidates` labelled entries had been examined, if any.
+    pub candidate_limit_reached_at: Option<usize>,
 }
 
 impl LabelTable {
@@ -139,8 +155,22 @@ pub fn label_table(
     let mut labels: Vec<(String, usize)> = Vec::with_capacity(rules.max_labels);
     let mut rows = Vec::with_capacity(entries.len());
     let mut limit_reached_at = None;
+    let mut candidate_limit_reached_at = None;
+    // Labelled entries examined so far, as `validate_related_origins` counts them.
+    let mut examined = 0usize;
     let mut ended = false;
     for (index, value) in entries.iter().enumerate() {
+        if candidate_limit_reached_at.is_some() {
+            let label = value.as_str().and_then(|text| label_of(text, psl));
+            rows.push(LabelRow {
+                index,
+                entry: value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned),
+                fate: EntryFate::BeyondCandidateLimit { label },
+            });
+            continue;
+        }
         let Some(text) = value.as_str() else {
             let fate = if ended {
                 EntryFate::NotReached
@@ -155,6 +185,21 @@ pub fn label_table(
             });
             continue;
         };
+        let label = if ended { None } else { label_of(text, psl) };
+        if let (Some(label), Some(max)) = (&label, rules.max_candidates) {
+            if examined >= max {
+                candidate_limit_reached_at = Some(index);
+                rows.push(LabelRow {
+                    index,
+                    entry: text.to_owned(),
+                    fate: EntryFate::BeyondCandidateLimit {
+                        label: Some(label.clone()),
+                    },
+                });
+                continue;
+            }
+            examined += 1;
+        }
         let fate = if ended {
             EntryFate::NotReached
         } else {
@@ -173,7 +218,15 @@ pub fn label_table(
         max_labels: rules.max_labels,
         rows,
         limit_reached_at,
+        max_candidates: rules.max_candidates,
+        candidate_limit_reached_at,
     })
+}
+
+/// The registrable-origin label of an entry, when it is a URL with one.
+fn label_of(text: &str, psl: &PublicSuffixList) -> Option<String> {
+    let url = Url::parse(text).ok()?;
+    registrable_origin_label(&url, psl).map(str::to_owned)
 }
 
 /// One entry, in the order `validate_related_origins` takes its steps.
@@ -262,11 +315,75 @@ mod tests {
         assert_eq!(t.rows[2].fate, EntryFate::NotReached);
     }
 
+    /// `n` entries over the one label `example` (`https://h{i}.example.com`), with
+    /// the entries at `unlabelled` replaced by an IP host (no label, no candidate).
+    fn long_document(n: usize, unlabelled: &[usize]) -> String {
+        let entries: Vec<String> = (0..n)
+            .map(|i| {
+                if unlabelled.contains(&i) {
+                    format!("https://10.0.0.{}", i % 250)
+                } else {
+                    format!("https://h{i}.example.com")
+                }
+            })
+            .collect();
+        serde_json::json!({ "origins": entries }).to_string()
+    }
+
+    #[test]
+    fn entries_past_the_candidate_limit_are_never_examined() {
+        // 150 labelled entries: WebKit examines 100 (indices 0 to 99).
+        let t = table(&Profile::WEBKIT, &long_document(150, &[]));
+        assert_eq!(t.max_candidates, Some(100));
+        assert_eq!(t.candidate_limit_reached_at, Some(100));
+        assert!(t.rows[99].fate.reachable());
+        for i in [100, 120, 149] {
+            assert_eq!(
+                t.rows[i].fate,
+                EntryFate::BeyondCandidateLimit {
+                    label: Some("example".into())
+                },
+                "{i}"
+            );
+        }
+        // An unlabelled entry is no candidate: with one among the first 100,
+        // entry 100 is the 100th candidate.
+        let t = table(&Profile::WEBKIT, &long_document(150, &[10]));
+        assert_eq!(t.rows[10].fate, EntryFate::NoLabel);
+        assert!(t.rows[100].fate.reachable());
+        assert_eq!(t.candidate_limit_reached_at, Some(101));
+        // Past the stop even an unlabelled entry is never examined.
+        let t = table(&Profile::WEBKIT, &long_document(150, &[130]));
+        assert_eq!(
+            t.rows[130].fate,
+            EntryFate::BeyondCandidateLimit { label: None }
+        );
+        // No other profile limits candidates.
+        for profile in [&Profile::SPEC, &Profile::CHROMIUM, &Profile::FIREFOX] {
+            let t = table(profile, &long_document(150, &[]));
+            assert_eq!(t.candidate_limit_reached_at, None, "{profile}");
+        }
+    }
+
     /// The table agrees with the validation: an entry is reachable exactly when a
     /// caller with that entry's origin is matched at that entry or an earlier one.
+    /// Besides a short document over many labels, documents of 150 entries whose
+    /// caller sits at 99, 100 and 120 hold the candidate limit to the procedure.
     #[test]
     fn reachable_agrees_with_validate_related_origins() {
-        let body = r#"{"origins":["https://a.com","not a url","https://10.0.0.1","https://co.uk","https://b.com","https://a.net","https://c.com","https://d.com","https://e.com","https://f.com","https://www.b.com","https://g.com"]}"#;
+        let short = r#"{"origins":["https://a.com","not a url","https://10.0.0.1","https://co.uk","https://b.com","https://a.net","https://c.com","https://d.com","https://e.com","https://f.com","https://www.b.com","https://g.com"]}"#.to_owned();
+        let bodies = [
+            short,
+            long_document(150, &[]),
+            long_document(150, &[3, 50, 99, 101]),
+            long_document(101, &[]),
+        ];
+        for body in &bodies {
+            agrees(body);
+        }
+    }
+
+    fn agrees(body: &str) {
         let psl = PublicSuffixList::vendored();
         for profile in Profile::ALL {
             let t = table(profile, body);

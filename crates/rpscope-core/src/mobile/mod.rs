@@ -115,6 +115,12 @@ fn read_json(
             to: to.clone(),
             hops: served.redirects.len(),
         });
+        // A fetcher that follows no redirect (as the platforms) ends at the
+        // redirect itself: its 3xx status is the redirect, already reported, and
+        // there is no file to read.
+        if (300..400).contains(&served.status) {
+            return None;
+        }
     }
     if served.status != 200 {
         problems.push(Problem::BadStatus {
@@ -188,6 +194,41 @@ mod tests {
         assert!(!is_application_json("text/plain"));
         assert!(!is_application_json("application/octet-stream"));
         assert!(!is_application_json(""));
+    }
+
+    #[test]
+    fn a_redirect_not_followed_is_one_problem_not_two() {
+        let to = ["https://www.example.com/.well-known/assetlinks.json".to_owned()];
+        let served = Served {
+            status: 301,
+            content_type: "text/html",
+            body: b"<html>moved</html>",
+            redirects: &to,
+            length: None,
+        };
+        let mut problems = Vec::new();
+        assert!(read_json(MobileFile::AssetLinks, &served, &mut problems).is_none());
+        assert!(
+            matches!(problems.as_slice(), [Problem::Redirected { hops: 1, .. }]),
+            "{problems:?}"
+        );
+        // A redirect followed to a 404: both the redirect and the status.
+        let served = Served {
+            status: 404,
+            ..served
+        };
+        let mut problems = Vec::new();
+        assert!(read_json(MobileFile::AssetLinks, &served, &mut problems).is_none());
+        assert!(
+            matches!(
+                problems.as_slice(),
+                [
+                    Problem::Redirected { .. },
+                    Problem::BadStatus { status: 404, .. }
+                ]
+            ),
+            "{problems:?}"
+        );
     }
 
     #[test]

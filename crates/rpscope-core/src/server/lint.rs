@@ -1289,8 +1289,28 @@ mod tests {
         ]
     }
 
+    /// `n` entries before the generated ones: distinct origins over the one label
+    /// `a` (each a candidate, one label slot) and, every seventh, an IP host (no
+    /// label, so no candidate): documents past WebKit's `maxCandidates` of 100.
+    fn filler_entries(n: usize) -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|i| {
+                if i % 7 == 6 {
+                    serde_json::Value::from(format!("https://10.0.0.{i}"))
+                } else {
+                    serde_json::Value::from(format!("https://p{i}.a.com"))
+                }
+            })
+            .collect()
+    }
+
     fn caller() -> impl Strategy<Value = &'static str> {
         prop::sample::select(vec![
+            // Filler entries: p115 is the 100th candidate (WebKit examines it),
+            // p116 the 101st (WebKit stops before it).
+            "https://p99.a.com",
+            "https://p115.a.com",
+            "https://p116.a.com",
             "https://a.com",
             "https://a.co.uk",
             "https://b.com",
@@ -1307,9 +1327,13 @@ mod tests {
         /// related-origins procedure run for that caller, under every profile.
         #[test]
         fn the_entry_index_decides_as_the_procedure(
-            entries in prop::collection::vec(entry(), 0..12),
+            filler in prop_oneof![Just(0usize), 95usize..106, 0usize..140],
+            tail in prop::collection::vec(entry(), 0..12),
             callers in prop::collection::vec(caller(), 1..4),
         ) {
+            // A labelled prefix long enough to reach WebKit's 100 candidates.
+            let mut entries = filler_entries(filler);
+            entries.extend(tail);
             let body = serde_json::json!({ "origins": entries }).to_string();
             let response = WellKnownResponse {
                 status: 200,

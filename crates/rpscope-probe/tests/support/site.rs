@@ -9,6 +9,28 @@ pub const BRAND_DOC: &str = r#"{"origins":["https://brand.co.uk","https://www.br
 /// Seven distinct labels: Chromium and the spec examine five.
 pub const SEVEN_LABELS: &str = r#"{"origins":["https://a.com","https://b.com","https://c.com","https://d.com","https://e.com","https://f.com","https://g.com"]}"#;
 
+/// 150 entries over the one label `example` (`https://h{i}.example.com`): WebKit
+/// examines the first 100 (`maxCandidates`), the other profiles all of them.
+pub fn candidates_doc() -> String {
+    let entries: Vec<String> = (0..150)
+        .map(|i| format!("\"https://h{i}.example.com\""))
+        .collect();
+    format!(r#"{{"origins":[{}]}}"#, entries.join(","))
+}
+
+/// A well-formed signing-certificate fingerprint and the origin it derives
+/// (the `rpscope android-origin` example of docs/mobile.md).
+pub const FINGERPRINT: &str = "F0:D0:46:D0:BD:07:D1:15:2C:F3:65:16:FF:21:AB:11:5C:D8:D7:00:93:F3:B4:42:35:A6:AD:7F:11:5E:29:E1";
+/// The `android:apk-key-hash:` origin of [`FINGERPRINT`].
+pub const APP_ORIGIN: &str = "android:apk-key-hash:8NBG0L0H0RUs82UW_yGrEVzY1wCT87RCNaatfxFeKeE";
+
+/// An `assetlinks.json` with one `android_app` statement of `relation`.
+pub fn assetlinks(relation: &str) -> String {
+    format!(
+        r#"[{{"relation":["{relation}"],"target":{{"namespace":"android_app","package_name":"com.example.app","sha256_cert_fingerprints":["{FINGERPRINT}"]}}}}]"#
+    )
+}
+
 /// What each host answers; every test host ends in `.example`.
 pub fn handler(host: &str, path: &str) -> Reply {
     let doc = |body: &str| Reply::json(body.as_bytes().to_vec());
@@ -18,17 +40,29 @@ pub fn handler(host: &str, path: &str) -> Reply {
     };
     match (host, path) {
         ("brand.example", "/.well-known/webauthn") => doc(BRAND_DOC),
-        ("brand.example", "/.well-known/assetlinks.json") => doc(
-            r#"[{"relation":["delegate_permission/common.get_login_creds"],"target":{"namespace":"android_app","package_name":"com.example.app","sha256_cert_fingerprints":["00:11"]}}]"#,
-        ),
+        ("brand.example", "/.well-known/assetlinks.json") => {
+            doc(&assetlinks("delegate_permission/common.get_login_creds"))
+        }
         ("brand.example", "/.well-known/apple-app-site-association") => {
             doc(r#"{"webcredentials":{"apps":["ABCDE12345.com.example.app"]}}"#)
+        }
+        // App Links only: no credential sharing (handle_all_urls, applinks).
+        ("applinks.example", "/.well-known/assetlinks.json") => {
+            doc(&assetlinks("delegate_permission/common.handle_all_urls"))
+        }
+        ("applinks.example", "/.well-known/apple-app-site-association") => doc(
+            r#"{"applinks":{"details":[{"appIDs":["ABCDE12345.com.example.app"],"components":[{"/":"/*"}]}]}}"#,
+        ),
+        // The apex sends the association files to www.
+        ("moved.example", path) if path.starts_with("/.well-known/a") => {
+            redirect(format!("https://www.moved.example{path}"))
         }
         ("spa.example", _) => Reply::ok(
             "text/html; charset=utf-8",
             b"<!doctype html><title>app</title><div id=root></div>".to_vec(),
         ),
         ("labels.example", _) => doc(SEVEN_LABELS),
+        ("candidates.example", _) => doc(&candidates_doc()),
         ("charset.example", _) => Reply::ok(
             "application/json; charset=utf-8",
             br#"{"origins":["https://brand.co.uk"]}"#.to_vec(),
