@@ -88,7 +88,14 @@ pub fn import_psl_tests(
 /// what each seeded target's folder held.
 pub fn fuzz_seeds(corpus_dir: Option<&Path>, out: &Path) -> Result<Exit, CliError> {
     let corpus = load_corpus(corpus_dir)?;
-    let seeds = rpscope_corpus::seeds::generate(&corpus);
+    // A corpus directory without `mobile/` has no mobile cases to seed from.
+    let mobile = match corpus_dir.map(|d| d.join("mobile")) {
+        Some(dir) if !dir.is_dir() => Ok(Vec::new()),
+        Some(dir) => rpscope_corpus::mobile::topics_in(&dir),
+        None => rpscope_corpus::mobile::embedded_topics(),
+    }
+    .map_err(|e| CliError::new(format!("the mobile cases do not load: {e}")))?;
+    let seeds = rpscope_corpus::seeds::generate(&corpus, &mobile);
     let io = |what: &Path, e: std::io::Error| {
         CliError::new(format!("cannot write {}: {e}", what.display()))
     };

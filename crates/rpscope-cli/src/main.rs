@@ -661,7 +661,7 @@ enum CorpusCommand {
     FuzzSeeds {
         /// The output directory
         dir: PathBuf,
-        /// Read this corpus directory instead of the embedded one
+        /// Read this corpus directory (and its mobile/ cases, for mobile_files) instead of the embedded one
         #[arg(long, value_name = "DIR")]
         corpus: Option<PathBuf>,
     },

@@ -11,7 +11,7 @@
 //! * [`schema`]: the published JSON Schemas, generated from the types.
 //! * [`mobile`]: the mobile association file cases of `corpus/mobile/<topic>.toml`, and their runner.
 //! * [`psl_tests`]: the Public Suffix List's own tests, converted to cases.
-//! * [`seeds`]: fuzz seeds generated from the cases.
+//! * [`seeds`]: fuzz seeds generated from the cases (and the mobile cases).
 //!
 //! The cases themselves live in the repository's top-level `corpus/`, in the manner of
 //! regex's `testdata/` (data) and its loader crate (code): any implementation can be held

@@ -8,14 +8,20 @@
 //! * `client_check`, `related_origins`: a [`ClientQuestion`] in its line form (origin,
 //!   RP ID, profile, status, content type, redirects, then the body);
 //! * `policy_compile`: a policy as JSON;
-//! * `batch_jsonl`: one file per topic, a `check --batch` or `verify --batch` line per case.
+//! * `batch_jsonl`: one file per topic, a `check --batch` or `verify --batch` line per case;
+//! * `mobile_files`: a [`MobileQuestion`] in its line form (reader, status, content
+//!   type, declared length, redirects, then the body) per `corpus/mobile/` case whose
+//!   body is at most [`MAX_MOBILE_SEED_BYTES`] (larger generated bodies, such as
+//!   100,000 statements, are left to the corpus tests), and one `fingerprint` seed
+//!   per distinct `sha256_cert_fingerprints` string of the assetlinks bodies.
 //!
 //! `matcher_differential` takes `#[derive(Arbitrary)]` input over a built-in
 //! alphabet and has no seeds.
 
 use crate::case::{ClientCase, TopicFile};
 use crate::load::Corpus;
-use rpscope_model::{ClientQuestion, ProfileId};
+use crate::mobile::{FileKind, MobileTopic};
+use rpscope_model::{ClientQuestion, MobileQuestion, MobileReader, ProfileId};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -29,7 +35,11 @@ pub const SEEDED_TARGETS: &[&str] = &[
     "related_origins",
     "policy_compile",
     "batch_jsonl",
+    "mobile_files",
 ];
+
+/// The largest body a `mobile_files` seed carries: 64 KiB.
+pub const MAX_MOBILE_SEED_BYTES: usize = 64 << 10;
 
 fn add(seeds: &mut Seeds, target: &'static str, bytes: Vec<u8>) {
     let name = hex::encode(&Sha256::digest(&bytes)[..8]);
@@ -47,8 +57,9 @@ fn client_lines(case: &ClientCase, profile: ProfileId) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Every seed the corpus gives.
-pub fn generate(corpus: &Corpus) -> Seeds {
+/// Every seed the corpus and its mobile topics (`corpus/mobile/`, as
+/// [`crate::mobile::embedded_topics`] or [`crate::mobile::topics_in`] give them) give.
+pub fn generate(corpus: &Corpus, mobile: &[(String, MobileTopic)]) -> Seeds {
     let mut seeds = Seeds::new();
     for topic in &corpus.topics {
         let mut batch = String::new();
@@ -96,5 +107,58 @@ pub fn generate(corpus: &Corpus) -> Seeds {
         }
         add(&mut seeds, "batch_jsonl", batch.into_bytes());
     }
+    for (_, topic) in mobile {
+        add_mobile(&mut seeds, topic);
+    }
     seeds
+}
+
+fn add_mobile(seeds: &mut Seeds, topic: &MobileTopic) {
+    for case in &topic.cases {
+        let Ok(body) = case.served.body() else {
+            continue;
+        };
+        if body.len() > MAX_MOBILE_SEED_BYTES {
+            continue;
+        }
+        if topic.file == FileKind::Assetlinks {
+            for text in fingerprint_texts(&body) {
+                let q = MobileQuestion {
+                    reader: MobileReader::Fingerprint,
+                    status: 200,
+                    content_type: String::new(),
+                    length: None,
+                    redirects: Vec::new(),
+                    body: text.into_bytes(),
+                };
+                add(seeds, "mobile_files", q.to_lines());
+            }
+        }
+        let q = MobileQuestion {
+            reader: match topic.file {
+                FileKind::Assetlinks => MobileReader::Assetlinks,
+                FileKind::Aasa => MobileReader::Aasa,
+            },
+            status: case.served.status,
+            content_type: case.served.content_type.clone(),
+            length: case.served.length,
+            redirects: case.served.redirects.clone(),
+            body,
+        };
+        add(seeds, "mobile_files", q.to_lines());
+    }
+}
+
+/// The `sha256_cert_fingerprints` strings of a statement list (none when the body
+/// is not one).
+fn fingerprint_texts(body: &[u8]) -> Vec<String> {
+    let Ok(serde_json::Value::Array(statements)) = serde_json::from_slice(body) else {
+        return Vec::new();
+    };
+    statements
+        .iter()
+        .filter_map(|s| s["target"]["sha256_cert_fingerprints"].as_array())
+        .flatten()
+        .filter_map(|f| f.as_str().map(str::to_owned))
+        .collect()
 }

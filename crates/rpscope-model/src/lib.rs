@@ -13,7 +13,9 @@
 //! * [`policy`]: an RP's origin policy as it writes it ([`Policy`]);
 //! * [`protocol`]: the adapter protocol's messages (version [`protocol::PROTOCOL`]);
 //! * [`question`]: a client-side question with its line codec ([`ClientQuestion`]), the
-//!   input format of the client-side fuzz targets and their seeds.
+//!   input format of the client-side fuzz targets and their seeds;
+//! * [`mobile_question`]: a served mobile association file with its line codec
+//!   ([`MobileQuestion`]), the input format of the `mobile_files` fuzz target.
 //!
 //! It depends on serde and schemars only, so the core, the corpus, the runners, the
 //! fuzz oracles and the CLI share these types without sharing anything else.
@@ -36,6 +38,7 @@
 pub mod ceremony;
 pub mod expectation;
 pub mod measured;
+pub mod mobile_question;
 pub mod policy;
 pub mod profile;
 pub mod protocol;
@@ -48,6 +51,7 @@ pub mod well_known;
 pub use ceremony::{Ceremony, Side};
 pub use expectation::{Outcome, PerProfile};
 pub use measured::{Measurement, MeasurementFile};
+pub use mobile_question::{MobileQuestion, MobileReader};
 pub use policy::Policy;
 pub use profile::{Browser, ProfileId, PslSnapshotId};
 pub use psl_snapshot::{PslSnapshotFile, PslSnapshotRecord, RuleChange};

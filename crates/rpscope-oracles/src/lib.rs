@@ -15,16 +15,23 @@
 pub mod reference;
 
 use arbitrary::{Arbitrary, Unstructured};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use reference::naive_verify;
 use rpscope_core::client::{
     check, validate_related_origins, CallerOrigin, ClientRequest, WellKnownResponse,
 };
+use rpscope_core::mobile::android_origin::{
+    android_origin, apk_key_hash_origin, parse_fingerprint, FingerprintError, APK_KEY_HASH_PREFIX,
+    MAX_FINGERPRINT_CHARS,
+};
+use rpscope_core::mobile::{aasa, assetlinks, MobileFile, Problem, Served, MAX_LISTED};
 use rpscope_core::profile::LeadingDotRpId;
 use rpscope_core::server::presented::{read, Presented};
 use rpscope_core::server::Compile as _;
 use rpscope_core::server::{verify, verify_or_refuse, Policy, ServerRequest};
 use rpscope_core::{Profile, PslSnapshots, PublicSuffixList, Reason, Verdict};
-use rpscope_model::{ClientQuestion, WellKnown};
+use rpscope_model::{ClientQuestion, MobileQuestion, MobileReader, WellKnown};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
@@ -39,6 +46,7 @@ pub const TARGETS: &[(&str, Oracle)] = &[
     ("policy_compile", policy_compile),
     ("matcher_differential", matcher_differential),
     ("batch_jsonl", batch_jsonl),
+    ("mobile_files", mobile_files),
 ];
 
 fn lists() -> &'static PslSnapshots {
@@ -334,4 +342,219 @@ pub fn batch_jsonl(data: &[u8]) {
             .count(),
         lines
     );
+}
+
+/// `mobile_files`: a [`MobileQuestion`] in its line form (reader, status, content
+/// type, declared length, redirects, then the body bytes). The association-file
+/// readers face a server's bytes, so beyond never panicking:
+///
+/// * a body over the file's cap (read or declared) is refused with `TooLarge`
+///   and nothing is read from it (no apps, not `readable`);
+/// * every derived login origin is `android:apk-key-hash:` and 43 base64url
+///   characters, decoding to a fingerprint the file lists;
+/// * every listed kind of problem stops at `MAX_LISTED`, with one `Unlisted` for
+///   the rest;
+/// * every problem has a message and a fix, and reading twice gives the same result;
+/// * a fingerprint text parses to the same bytes however it is re-spelt (colon hex,
+///   plain hex, lower case) and its origin is well formed.
+pub fn mobile_files(data: &[u8]) {
+    let q = MobileQuestion::from_lines(data);
+    let served = Served {
+        status: q.status,
+        content_type: &q.content_type,
+        body: &q.body,
+        redirects: &q.redirects,
+        length: q.length,
+    };
+    let all = q.reader == MobileReader::All;
+    if all || q.reader == MobileReader::Assetlinks {
+        let file = assetlinks::read(&served);
+        assert_eq!(file, assetlinks::read(&served), "two reads differ");
+        check_problems(
+            MobileFile::AssetLinks,
+            &served,
+            &file.problems,
+            file.readable,
+        );
+        if file
+            .problems
+            .iter()
+            .any(|p| matches!(p, Problem::TooLarge { .. }))
+        {
+            assert!(file.apps.is_empty() && file.includes.is_empty());
+        }
+        let listed: Vec<[u8; 32]> = file
+            .apps
+            .iter()
+            .filter(|a| a.login_creds)
+            .flat_map(|a| a.fingerprints.iter().copied())
+            .collect();
+        let origins: Vec<String> = file.login_origins().collect();
+        let unique: std::collections::HashSet<&String> = origins.iter().collect();
+        assert_eq!(
+            unique.len(),
+            origins.len(),
+            "a login origin twice: {origins:?}"
+        );
+        for origin in &origins {
+            let fingerprint = check_android_origin(origin);
+            assert!(
+                listed.contains(&fingerprint),
+                "{origin} is no listed fingerprint"
+            );
+        }
+        let fingerprint_problems = file
+            .problems
+            .iter()
+            .filter(|p| matches!(p, Problem::BadFingerprint { .. }))
+            .count();
+        assert!(fingerprint_problems <= MAX_LISTED);
+    }
+    if all || q.reader == MobileReader::Aasa {
+        let file = aasa::read(&served);
+        assert_eq!(file, aasa::read(&served), "two reads differ");
+        check_problems(MobileFile::Aasa, &served, &file.problems, file.readable);
+        for app in &file.apps {
+            assert_eq!(aasa::app_id_problem(app), None, "kept a bad App ID {app:?}");
+        }
+        let bad = file
+            .problems
+            .iter()
+            .filter(|p| matches!(p, Problem::BadAppId { .. }))
+            .count();
+        assert!(bad <= MAX_LISTED);
+    }
+    if all || q.reader == MobileReader::Fingerprint {
+        let Ok(text) = std::str::from_utf8(&q.body) else {
+            return;
+        };
+        let parsed = parse_fingerprint(text);
+        assert_eq!(
+            android_origin(text),
+            parsed.clone().map(|fp| apk_key_hash_origin(&fp))
+        );
+        if text.trim().len() > MAX_FINGERPRINT_CHARS {
+            assert_eq!(parsed, Err(FingerprintError::TooLong(text.trim().len())));
+        }
+        if let Ok(fp) = parsed {
+            assert_eq!(check_android_origin(&apk_key_hash_origin(&fp)), fp);
+            let plain: String = fp.iter().map(|b| format!("{b:02x}")).collect();
+            let colons: Vec<String> = fp.iter().map(|b| format!("{b:02X}")).collect();
+            assert_eq!(parse_fingerprint(&plain), Ok(fp));
+            assert_eq!(parse_fingerprint(&colons.join(":")), Ok(fp));
+        }
+    }
+}
+
+/// What both readers' problem lists must hold for any response.
+fn check_problems(file: MobileFile, served: &Served<'_>, problems: &[Problem], readable: bool) {
+    // The cap is checked once the status is 200 (a 3xx after a redirect is not).
+    let over = served.status == 200 && served.len() > file.max_bytes() as u64;
+    let too_large = problems
+        .iter()
+        .filter(|p| matches!(p, Problem::TooLarge { .. }))
+        .count();
+    assert_eq!(
+        too_large,
+        usize::from(over),
+        "TooLarge for {} bytes",
+        served.len()
+    );
+    if over || served.status != 200 {
+        assert!(!readable, "read a body that should have been refused");
+    }
+    if over {
+        // Refused from its length alone: no problem about what the body says.
+        assert!(
+            problems
+                .iter()
+                .all(|p| matches!(p, Problem::Redirected { .. } | Problem::TooLarge { .. })),
+            "{problems:?}"
+        );
+    }
+    let unlisted = problems
+        .iter()
+        .filter(|p| matches!(p, Problem::Unlisted { .. }))
+        .count();
+    // Each kind listed is closed by at most one `Unlisted`; assetlinks.json lists
+    // two kinds (shapes, fingerprints), apple-app-site-association one (App IDs).
+    assert!(unlisted <= 2, "{problems:?}");
+    for p in problems {
+        assert_eq!(p.file(), file);
+        assert!(!p.to_string().is_empty() && !p.fix().is_empty());
+        if let Problem::Unlisted { like, count } = p {
+            assert!(*count > 0 && !matches!(**like, Problem::Unlisted { .. }));
+        }
+    }
+    // At most four response problems (redirect, status or size or HTML or JSON,
+    // content type), then the listed kinds and the file-level ones.
+    assert!(
+        problems.len() <= 2 * (MAX_LISTED + 1) + 6,
+        "{} problems",
+        problems.len()
+    );
+}
+
+/// The fingerprint an `android:apk-key-hash:` origin encodes; panics unless the
+/// origin is the prefix and 43 base64url characters.
+fn check_android_origin(origin: &str) -> [u8; 32] {
+    let hash = origin
+        .strip_prefix(APK_KEY_HASH_PREFIX)
+        .unwrap_or_else(|| panic!("{origin} lacks the prefix"));
+    assert_eq!(hash.len(), 43, "{origin}");
+    assert!(
+        hash.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "{origin} is not base64url"
+    );
+    let bytes = URL_SAFE_NO_PAD
+        .decode(hash)
+        .unwrap_or_else(|e| panic!("{origin}: {e}"));
+    <[u8; 32]>::try_from(bytes.as_slice()).expect("43 base64url characters are 32 bytes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hostile responses the seeds are too small to carry hold the `mobile_files`
+    /// invariants: over-cap bodies, long problem lists, headers that are not UTF-8.
+    #[test]
+    fn mobile_files_holds_on_hostile_responses() {
+        let fp = "\"F0:D0:46:D0:BD:07:D1:15:2C:F3:65:16:FF:21:AB:11:5C:D8:D7:00:93:F3:B4:42:35:A6:AD:7F:11:5E:29:E1\"";
+        let bad: Vec<String> = (0..1000).map(|i| format!("\"{i:02X}:00\"")).collect();
+        let statement = format!(
+            r#"{{"relation": ["delegate_permission/common.get_login_creds"], "target": {{"namespace": "android_app", "package_name": "p", "sha256_cert_fingerprints": [{fp}, {}, {fp}]}}}}"#,
+            bad.join(",")
+        );
+        let many_statements = vec![statement.as_str(); 40].join(",");
+        let bad_shapes = vec!["7"; 500].join(",");
+        let bad_apps = vec!["\"no team id\""; 500].join(",");
+        let inputs: Vec<Vec<u8>> = vec![
+            format!("assetlinks\n200\napplication/json\n\n\n[{many_statements},{bad_shapes}]").into_bytes(),
+            format!("aasa\n200\napplication/json\n\n\n{{\"webcredentials\": {{\"apps\": [{bad_apps}, 7]}}}}").into_bytes(),
+            format!("all\n200\napplication/json\n\n\n{}", " ".repeat((128 << 10) + 1)).into_bytes(),
+            b"all\n200\n\xff\xfe\n1073741824\nhttps://a.example https://b.example\n[]".to_vec(),
+            b"all\n301\ntext/html\n\nhttps://www.example.com/\n<html>".to_vec(),
+            format!("all\n200\napplication/json\n\n\n{}{}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+            format!("fingerprint\n\n\n\n\n  {}  ", &fp[1..fp.len() - 1].to_lowercase()).into_bytes(),
+            format!("fingerprint\n\n\n\n\n{}", "A".repeat(10_000)).into_bytes(),
+        ];
+        for input in &inputs {
+            mobile_files(input);
+        }
+        // The first input lists at most MAX_LISTED bad fingerprints and counts the rest.
+        let q = MobileQuestion::from_lines(&inputs[0]);
+        let file = assetlinks::read(&Served::file(&q.body));
+        let unlisted: Vec<usize> = file
+            .problems
+            .iter()
+            .filter_map(|p| match p {
+                Problem::Unlisted { count, .. } => Some(*count),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(unlisted, [500 - MAX_LISTED, 40 * 1000 - MAX_LISTED]);
+        assert_eq!(file.login_origins().count(), 1);
+    }
 }

@@ -52,7 +52,8 @@ fn every_seed_and_regression_passes_its_oracle() {
 #[test]
 fn the_checked_in_seeds_are_generated_from_the_corpus() {
     let corpus = Corpus::embedded().expect("the corpus loads");
-    let seeds = generate(&corpus);
+    let mobile = rpscope_corpus::mobile::embedded_topics().expect("the mobile topics load");
+    let seeds = generate(&corpus, &mobile);
     for target in SEEDED_TARGETS {
         let dir = root().join("corpus/fuzz").join(target);
         let on_disk: Vec<String> = files(&dir)
