@@ -396,7 +396,32 @@ pub struct PslSnapshots {
     current: PublicSuffixList,
     /// The other built-in snapshots (empty when `current` overrides them all).
     others: Vec<(PslSnapshotId, PublicSuffixList, PslSnapshotRecord)>,
+    /// Per entry of `others`, the domains its recorded rules are about (a rule with
+    /// `*.` or `!` stripped), so that [`PslSnapshots::lag`] can tell at once that a
+    /// domain lies under no recorded rule; `None` when a rule is not lower-case ASCII
+    /// (then every domain takes the full walk).
+    governed: Vec<Option<std::collections::HashSet<String>>>,
     overridden: bool,
+}
+
+/// The domains a snapshot's recorded rules are about, when every rule is lower-case ASCII.
+fn governed_domains(record: &PslSnapshotRecord) -> Option<std::collections::HashSet<String>> {
+    let mut set = std::collections::HashSet::new();
+    for change in record.lacks.iter().chain(&record.extra) {
+        let rule = change.rule.as_str();
+        if !rule
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            return None;
+        }
+        let body = rule
+            .strip_prefix('!')
+            .or_else(|| rule.strip_prefix("*."))
+            .unwrap_or(rule);
+        set.insert(body.to_owned());
+    }
+    Some(set)
 }
 
 /// A verdict that hangs on a rule a snapshot lacks or still has: `domain` is a public
@@ -471,7 +496,9 @@ impl PslSnapshots {
     pub fn from_data(data: &str) -> Result<Self, PslError> {
         let file = read_snapshots(data)?;
         let mut others = Vec::new();
+        let mut governed = Vec::new();
         for record in file.snapshots {
+            governed.push(governed_domains(&record));
             let diff = SnapshotDiff {
                 lacks: record.lacks.iter().map(|c| c.rule.clone()).collect(),
                 extra: record.extra.iter().map(|c| c.rule.clone()).collect(),
@@ -481,6 +508,7 @@ impl PslSnapshots {
         Ok(PslSnapshots {
             current: PublicSuffixList::vendored(),
             others,
+            governed,
             overridden: false,
         })
     }
@@ -507,8 +535,32 @@ impl PslSnapshots {
     /// assert!(lists.lag(PslSnapshotId::Vendored, "me.github.io").is_none());
     /// ```
     pub fn lag(&self, id: PslSnapshotId, domain: &str) -> Option<Lag<'_>> {
-        let (_, list, record) = self.others.iter().find(|(i, _, _)| *i == id)?;
-        let mut rest = domain.trim_end_matches('.');
+        let at = self.others.iter().position(|(i, _, _)| *i == id)?;
+        let rest = domain.trim_end_matches('.');
+        // Both lists are the vendored list but for the recorded rules: a domain none of
+        // whose suffixes a rule is about is decided alike by both (no PSL lookup).
+        if let Some(Some(governed)) = self.governed.get(at) {
+            if !domain.bytes().any(|b| b.is_ascii_uppercase()) {
+                let mut tail = rest;
+                loop {
+                    if governed.contains(tail) {
+                        break;
+                    }
+                    match tail.find('.') {
+                        Some(i) => tail = &tail[i + 1..],
+                        None => return None,
+                    }
+                }
+            }
+        }
+        self.lag_walk(at, rest)
+    }
+
+    /// [`PslSnapshots::lag`] without the shortcut: asks both lists about `rest` and
+    /// every domain above it.
+    fn lag_walk(&self, at: usize, mut rest: &str) -> Option<Lag<'_>> {
+        let (id, list, record) = &self.others[at];
+        let id = *id;
         loop {
             if has_only_nonempty_labels(rest) {
                 let is_suffix = |l: &PublicSuffixList| l.public_suffix(rest) == Some(rest);
@@ -538,6 +590,7 @@ impl PslSnapshots {
         PslSnapshots {
             current: list,
             others: Vec::new(),
+            governed: Vec::new(),
             overridden: true,
         }
     }
@@ -591,6 +644,43 @@ pub(crate) fn has_only_nonempty_labels(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lag_shortcut_agrees_with_the_full_walk() {
+        let lists = PslSnapshots::builtin();
+        assert!(!lists.others.is_empty());
+        for (at, (id, _, record)) in lists.others.iter().enumerate() {
+            assert!(
+                lists.governed[at].is_some(),
+                "{id}: rules are lower-case ASCII"
+            );
+            let mut domains: Vec<String> = Vec::new();
+            for change in record.lacks.iter().chain(&record.extra) {
+                let body = change.rule.trim_start_matches('!').trim_start_matches("*.");
+                for prefix in ["", "a.", "b.a.", "x-y."] {
+                    domains.push(format!("{prefix}{body}"));
+                    domains.push(format!("{prefix}{body}."));
+                }
+                if let Some((_, parent)) = body.split_once('.') {
+                    domains.push(format!("t.{parent}"));
+                }
+            }
+            domains.extend(list_rules(VENDORED).step_by(37).map(|r| format!("a.{r}")));
+            domains.extend(["example.com", "me.github.io", "com", "a..b.com"].map(String::from));
+            let mut lags = 0;
+            for d in &domains {
+                let fast = lists.lag(*id, d);
+                let slow = lists.lag_walk(at, d.trim_end_matches('.'));
+                assert_eq!(
+                    fast.as_ref().map(|l| (&l.domain, l.suffix_in_snapshot)),
+                    slow.as_ref().map(|l| (&l.domain, l.suffix_in_snapshot)),
+                    "{id}: {d}"
+                );
+                lags += usize::from(fast.is_some());
+            }
+            assert!(lags > 0, "{id}: some domain lags");
+        }
+    }
 
     #[test]
     fn vendored_list_is_pinned_and_has_both_sections() {
