@@ -725,7 +725,7 @@ mod tests {
 
     #[test]
     fn the_psl_algorithm_agrees_with_the_core_on_the_vendored_list() {
-        let text = include_str!("../../../data/psl/public_suffix_list.dat");
+        let text = rpscope_core::PublicSuffixList::vendored_text();
         let rules = rules_of(text);
         let core = rpscope_core::PublicSuffixList::vendored();
         for d in [

@@ -13,8 +13,9 @@ use rpscope_model::{Browser, PslSnapshotId, PslSnapshotRecord};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// The vendored list, as the profiles use it.
-const VENDORED: &str = include_str!("../../../data/psl/public_suffix_list.dat");
+/// The vendored list, as the profiles use it (embedded in the core, so a packaged
+/// crate carries it too).
+const VENDORED: &str = PublicSuffixList::vendored_text();
 
 /// Where `--write` puts the result unless `--psl-out` says otherwise.
 pub const DEFAULT_OUT: &str = "data/psl/snapshots.toml";

@@ -86,6 +86,17 @@ impl PublicSuffixList {
         Self::parse(VENDORED).expect("the vendored public_suffix_list.dat parses")
     }
 
+    /// The text of the vendored `public_suffix_list.dat`, as embedded in this crate
+    /// (what [`PublicSuffixList::vendored`] parses).
+    ///
+    /// ```
+    /// use rpscope_core::PublicSuffixList;
+    /// assert!(PublicSuffixList::vendored_text().contains("===BEGIN ICANN DOMAINS==="));
+    /// ```
+    pub const fn vendored_text() -> &'static str {
+        VENDORED
+    }
+
     /// The vendored list with a snapshot's difference applied.
     ///
     /// ```
